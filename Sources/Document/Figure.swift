@@ -1,0 +1,104 @@
+/// Images side by side with one caption, e.g. input | Grad-CAM | guided Grad-CAM.
+public struct Figure: Sendable, Equatable {
+  /// Stable identifier (e.g. the step name); used for HTML anchors and `--figures` file names.
+  public var id: String
+  /// What is shown in the PDF and first in HTML.
+  public var panels: [FigurePanel]
+  /// Stated conventions: method, layer, target class and probability, normalisation, colormap, alpha.
+  public var caption: String
+  public var colorbar: Colorbar?
+  /// Alternatives the HTML class switcher offers (e.g. one per target class); the first is shown
+  /// initially. Empty means no switcher. Paged output shows `panels` only.
+  public var variants: [FigureVariant]
+  public var kind: FigureKind
+
+  public init(
+    id: String, panels: [FigurePanel], caption: String, colorbar: Colorbar? = nil,
+    variants: [FigureVariant] = [], kind: FigureKind = .image
+  ) {
+    self.id = id
+    self.panels = panels
+    self.caption = caption
+    self.colorbar = colorbar
+    self.variants = variants
+    self.kind = kind
+  }
+}
+
+/// What a figure shows; HTML adds an opacity slider to `.heatmap` figures that have overlays.
+public enum FigureKind: String, Sendable, Equatable {
+  case image, heatmap, filters, activations, neighbours
+}
+
+/// One picture of a figure, optionally with a heatmap blended over it at `alpha`.
+public struct FigurePanel: Sendable, Equatable {
+  public var image: RasterImage
+  /// Same aspect ratio as `image`; drawn over it with opacity `alpha` (0...1).
+  public var overlay: RasterImage?
+  public var alpha: Double
+  /// Short text under the panel ("input", "Grad-CAM", "tabby 0.62").
+  public var label: String?
+  /// Pixelated upscaling (filters, tiny maps) instead of smooth interpolation.
+  public var pixelated: Bool
+
+  public init(
+    image: RasterImage, overlay: RasterImage? = nil, alpha: Double = 0.5, label: String? = nil,
+    pixelated: Bool = false
+  ) {
+    self.image = image
+    self.overlay = overlay
+    self.alpha = alpha
+    self.label = label
+    self.pixelated = pixelated
+  }
+}
+
+/// One option of a figure's class switcher (HTML only).
+public struct FigureVariant: Sendable, Equatable {
+  /// Button text, e.g. "tabby cat (0.62)".
+  public var label: String
+  public var panels: [FigurePanel]
+
+  public init(label: String, panels: [FigurePanel]) {
+    self.label = label
+    self.panels = panels
+  }
+}
+
+/// A horizontal colour scale drawn under a figure; stops are spread evenly from min to max.
+public struct Colorbar: Sendable, Equatable {
+  public var colormapStops: [RGB]
+  public var minLabel: String
+  public var maxLabel: String
+  public var title: String
+
+  public init(colormapStops: [RGB], minLabel: String, maxLabel: String, title: String) {
+    self.colormapStops = colormapStops
+    self.minLabel = minLabel
+    self.maxLabel = maxLabel
+    self.title = title
+  }
+}
+
+/// Small tiles in rows of `columns` with one caption for the whole grid.
+public struct Grid: Sendable, Equatable {
+  public var id: String
+  public var columns: Int
+  /// Each tile's `caption` is its short label; tiles normally have one panel.
+  public var tiles: [Figure]
+  public var caption: String
+  public var colorbar: Colorbar?
+  public var kind: FigureKind
+
+  public init(
+    id: String, columns: Int, tiles: [Figure], caption: String, colorbar: Colorbar? = nil,
+    kind: FigureKind = .filters
+  ) {
+    self.id = id
+    self.columns = columns
+    self.tiles = tiles
+    self.caption = caption
+    self.colorbar = colorbar
+    self.kind = kind
+  }
+}

@@ -1,0 +1,65 @@
+// The report as plain values: what both backends (PDF/PNG via Cairo, HTML via Mustache) render.
+// Nothing here touches a C library or the file system, so notebooks can build documents freely
+// and tests can construct them by hand.
+
+/// A whole report: a title block followed by blocks in reading order.
+public struct ReportDocument: Sendable, Equatable {
+  public var title: String
+  public var subtitle: String?
+  public var author: String?
+  /// Free text ("2026-11-26", "2학기 3주차"); a string, never the clock, so renders are deterministic.
+  public var date: String?
+  /// BCP 47 tag such as "ko" or "en"; picks the HTML `lang` and the words "Figure"/"Contents".
+  public var language: String?
+  public var blocks: [Block]
+
+  public init(
+    title: String, subtitle: String? = nil, author: String? = nil, date: String? = nil,
+    language: String? = nil, blocks: [Block] = []
+  ) {
+    self.title = title
+    self.subtitle = subtitle
+    self.author = author
+    self.date = date
+    self.language = language
+    self.blocks = blocks
+  }
+}
+
+/// One unit of content. Headings (explicit or `#` lines inside Markdown) are numbered 1, 1.1, 1.1.1;
+/// figures, grids and charts share one figure counter.
+public indirect enum Block: Sendable, Equatable {
+  /// Level 1...6; levels 1 and 2 appear in the table of contents, levels 1...3 are numbered.
+  case heading(level: Int, text: String)
+  /// CommonMark + GFM tables; raw HTML is omitted by both backends.
+  case markdown(String)
+  /// One or more images side by side with one caption.
+  case figure(Figure)
+  /// Many small tiles (filters, activations, neighbours), each with a short label.
+  case grid(Grid)
+  /// A scatter or line plot drawn as vectors.
+  case chart(Chart)
+  case table(Table)
+  /// Starts a new page in paged output; ignored in HTML.
+  case pageBreak
+}
+
+/// A table of plain-text cells (no Markdown inside; use `.markdown` with a GFM table for that).
+public struct Table: Sendable, Equatable {
+  public var header: [String]
+  public var rows: [[String]]
+  public var caption: String?
+  /// One per column; shorter arrays leave the remaining columns left-aligned.
+  public var alignments: [ColumnAlignment]
+
+  public init(header: [String], rows: [[String]], caption: String? = nil, alignments: [ColumnAlignment] = []) {
+    self.header = header
+    self.rows = rows
+    self.caption = caption
+    self.alignments = alignments
+  }
+}
+
+public enum ColumnAlignment: String, Sendable, Equatable {
+  case left, center, right
+}

@@ -1,0 +1,99 @@
+import CDNNL
+
+/// The geometry of a 2-D pooling, resolved for one input shape. `padEnd` already includes the
+/// extra padding that ceil_mode needs.
+struct PoolingGeometry: Hashable {
+  var input: [Int]
+  var output: [Int]
+  var kernel: [Int]
+  var strides: [Int]
+  var dilations: [Int]
+  var padBegin: [Int]
+  var padEnd: [Int]
+  var layout: Layout
+}
+
+/// oneDNN pooling primitives (max, average with or without padding) per shape: forward for
+/// inference, forward-training (which records the arg-max workspace) and backward.
+final class PoolingPrimitives: @unchecked Sendable {
+  let algorithm: dnnl_alg_kind_t
+  private let cache = PrimitiveCache()
+
+  init(algorithm: dnnl_alg_kind_t) { self.algorithm = algorithm }
+
+  private func forwardDescriptor(_ g: PoolingGeometry, kind: dnnl_prop_kind_t) throws -> dnnl_pooling_v2_desc_t {
+    var src = try DNNLRuntime.descriptor(g.input, layout: g.layout)
+    var dst = try DNNLRuntime.descriptor(g.output, layout: g.layout)
+    var desc = dnnl_pooling_v2_desc_t()
+    try DNNLRuntime.check(dnnl_pooling_v2_forward_desc_init(
+      &desc, kind, algorithm, &src, &dst, g.strides.map(Int64.init), g.kernel.map(Int64.init),
+      g.dilations.map { Int64($0 - 1) }, g.padBegin.map(Int64.init), g.padEnd.map(Int64.init)),
+      "describe a pooling \(g.input) -> \(g.output)")
+    return desc
+  }
+
+  private func forwardPrimitive(_ g: PoolingGeometry, training: Bool) throws -> Primitive {
+    try cache.primitive("fwd\(training)\(g)") {
+      var desc = try forwardDescriptor(g, kind: training ? dnnl_forward_training : dnnl_forward_inference)
+      let (pd, primitive) = try withUnsafePointer(to: &desc) {
+        try DNNLRuntime.shared.makePrimitive(UnsafeRawPointer($0), what: "pooling")
+      }
+      let made = Primitive(descriptor: pd, primitive: primitive)
+      if training, let workspace = DNNLRuntime.queried(pd, dnnl_query_workspace_md), DNNLRuntime.size(of: workspace) > 0 {
+        made.memory[DNNLArg.workspace] = workspace
+      }
+      return made
+    }
+  }
+
+  /// Runs the forward pass; with `training`, also returns the workspace backward needs.
+  func forward(_ x: Value, geometry g: PoolingGeometry, training: Bool = false) throws -> (Value, FloatBuffer?) {
+    let prim = try forwardPrimitive(g, training: training)
+    let output = Value(zeros: g.output, layout: g.layout)
+    var arguments: [(Int32, dnnl_memory_desc_t, UnsafeMutablePointer<Float>)] = [
+      (DNNLArg.src, try DNNLRuntime.descriptor(g.input, layout: g.layout), x.buffer.pointer),
+      (DNNLArg.dst, try DNNLRuntime.descriptor(g.output, layout: g.layout), output.buffer.pointer),
+    ]
+    var workspace: FloatBuffer?
+    if let workspaceDesc = prim.memory[DNNLArg.workspace] {
+      // The workspace may hold bytes, not floats: size it in floats, rounded up.
+      var desc = workspaceDesc
+      let buffer = FloatBuffer(count: (dnnl_memory_desc_get_size(&desc) + 3) / 4)
+      arguments.append((DNNLArg.workspace, workspaceDesc, buffer.pointer))
+      workspace = buffer
+    }
+    try DNNLRuntime.shared.execute(prim.primitive, arguments)
+    return (output, workspace)
+  }
+
+  /// dL/dx from dL/dy: max pooling routes each gradient to the arg-max recorded by a training
+  /// forward pass (the first maximum in the window, as PyTorch does); average pooling spreads it.
+  func backward(_ x: Value, _ dy: Value, geometry g: PoolingGeometry) throws -> Value {
+    let (_, workspace) = try forward(x, geometry: g, training: true)
+    let training = try forwardPrimitive(g, training: true)
+    let prim = try cache.primitive("bwd\(g)") {
+      var diffSrc = try DNNLRuntime.descriptor(g.input, layout: g.layout)
+      var diffDst = try DNNLRuntime.descriptor(g.output, layout: g.layout)
+      var desc = dnnl_pooling_v2_desc_t()
+      try DNNLRuntime.check(dnnl_pooling_v2_backward_desc_init(
+        &desc, algorithm, &diffSrc, &diffDst, g.strides.map(Int64.init), g.kernel.map(Int64.init),
+        g.dilations.map { Int64($0 - 1) }, g.padBegin.map(Int64.init), g.padEnd.map(Int64.init)),
+        "describe a pooling backward \(g.output) -> \(g.input)")
+      let (pd, primitive) = try withUnsafePointer(to: &desc) {
+        try DNNLRuntime.shared.makePrimitive(UnsafeRawPointer($0), hint: training.descriptor, what: "pooling backward")
+      }
+      return Primitive(descriptor: pd, primitive: primitive)
+    }
+    let dyAligned = try Reorder.value(dy, to: g.layout)
+    let dx = Value(zeros: g.input, layout: g.layout)
+    var arguments: [(Int32, dnnl_memory_desc_t, UnsafeMutablePointer<Float>)] = [
+      (DNNLArg.diffDst, try DNNLRuntime.descriptor(g.output, layout: g.layout), dyAligned.buffer.pointer),
+      (DNNLArg.diffSrc, try DNNLRuntime.descriptor(g.input, layout: g.layout), dx.buffer.pointer),
+    ]
+    if let workspace, let workspaceDesc = training.memory[DNNLArg.workspace] {
+      arguments.append((DNNLArg.workspace, workspaceDesc, workspace.pointer))
+    }
+    try DNNLRuntime.shared.execute(prim.primitive, arguments)
+    return dx
+  }
+}

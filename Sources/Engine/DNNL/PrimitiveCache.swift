@@ -1,0 +1,65 @@
+import CDNNL
+
+/// A created oneDNN primitive with the descriptors it was built for. Never destroyed: primitives
+/// are cached per shape for the life of the process (a handful per network layer).
+final class Primitive: @unchecked Sendable {
+  let descriptor: dnnl_primitive_desc_t
+  let primitive: dnnl_primitive_t
+  /// Memory descriptors chosen by oneDNN, by argument (e.g. the blocked weights format).
+  var memory: [Int32: dnnl_memory_desc_t] = [:]
+  /// Data prepared once for this primitive (weights reordered to its chosen format).
+  var prepared: [Int32: FloatBuffer] = [:]
+
+  init(descriptor: dnnl_primitive_desc_t, primitive: dnnl_primitive_t) {
+    self.descriptor = descriptor
+    self.primitive = primitive
+  }
+}
+
+/// Primitives keyed by a string that encodes everything they depend on (shapes, layouts, rule).
+/// Safe to share across threads: every access holds the lock.
+final class PrimitiveCache: @unchecked Sendable {
+  private var entries: [String: Primitive] = [:]
+  private let lock = Lock()
+
+  func primitive(_ key: String, make: () throws -> Primitive) throws -> Primitive {
+    if let found = lock.withLock({ entries[key] }) { return found }
+    let made = try make()
+    lock.withLock { entries[key] = made }
+    return made
+  }
+}
+
+/// Layout conversions between plain and blocked activations, through oneDNN reorder primitives.
+enum Reorder {
+  private static let cache = PrimitiveCache()
+
+  /// Reorders raw floats described by `source` into a new buffer described by `target`.
+  static func convert(_ input: UnsafeMutablePointer<Float>, from source: dnnl_memory_desc_t,
+                      to target: dnnl_memory_desc_t, key: String) throws -> FloatBuffer {
+    let runtime = DNNLRuntime.shared
+    let prim = try cache.primitive(key) {
+      var pd: dnnl_primitive_desc_t?
+      var source = source, target = target
+      try DNNLRuntime.check(dnnl_reorder_primitive_desc_create(&pd, &source, runtime.engine, &target, runtime.engine, nil),
+                            "create a reorder")
+      var primitive: dnnl_primitive_t?
+      try DNNLRuntime.check(dnnl_primitive_create(&primitive, pd), "create a reorder primitive")
+      guard let pd, let primitive else { throw EngineError("oneDNN returned no reorder primitive") }
+      return Primitive(descriptor: pd, primitive: primitive)
+    }
+    let output = FloatBuffer(count: DNNLRuntime.size(of: target))
+    try runtime.execute(prim.primitive, [(DNNLArg.src, source, input), (DNNLArg.dst, target, output.pointer)])
+    return output
+  }
+
+  /// The same 4-D value in `layout` (returns `value` itself when already there).
+  static func value(_ value: Value, to layout: Layout) throws -> Value {
+    if value.layout == layout { return value }
+    guard value.shape.count == 4 else { throw EngineError("blocked layout needs a 4-D tensor, got \(value.shape)") }
+    let source = try DNNLRuntime.descriptor(value.shape, layout: value.layout)
+    let target = try DNNLRuntime.descriptor(value.shape, layout: layout)
+    let buffer = try convert(value.buffer.pointer, from: source, to: target, key: "\(value.shape)\(value.layout)->\(layout)")
+    return Value(shape: value.shape, layout: layout, buffer: buffer)
+  }
+}

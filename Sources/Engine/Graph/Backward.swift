@@ -1,0 +1,91 @@
+/// Reverse-mode differentiation over a recorded forward run.
+extension Trace {
+  /// Gradients of Σ seed ⊙ tensor(`at`) with respect to each tensor in `targets`.
+  ///
+  /// - seed: the gradient arriving at tensor `at` (same shape; for a class score, one-hot per item
+  ///   of the batch at the pre-softmax logits, so each image gets its own target in one pass).
+  /// - targets: tensor names (the network input, any intermediate tensor); a tensor that feeds
+  ///   several nodes receives the sum of their gradients.
+  /// - rule: how ReLU-like units pass gradients (standard, guided, deconvnet).
+  /// Only nodes between the targets and `at` are visited. Results are plain tensors.
+  public func backward(seed: Tensor, at seedName: String, to targets: [String],
+                       rule: BackwardRule = .standard) throws -> [String: Tensor] {
+    guard let seedValue = values[seedName] else { throw unknownTensor(seedName) }
+    guard seed.shape == seedValue.shape else {
+      throw EngineError("seed gradient has shape \(seed.shape) but tensor '\(seedName)' has shape \(seedValue.shape)")
+    }
+    for target in targets where values[target] == nil { throw unknownTensor(target) }
+
+    let nodes = network.nodes
+    // Tensors that depend on some target (forward reachability).
+    var dependsOnTarget = Set(targets)
+    for node in nodes where node.inputs.contains(where: dependsOnTarget.contains) {
+      dependsOnTarget.formUnion(node.outputs)
+    }
+    // Tensors the seed depends on (backward reachability), restricted to the target cone.
+    var seedNeeds: Set<String> = [seedName]
+    var visit: [Int] = []
+    for index in stride(from: nodes.count - 1, through: 0, by: -1) {
+      let node = nodes[index]
+      guard node.outputs.contains(where: seedNeeds.contains) else { continue }
+      guard node.inputs.contains(where: dependsOnTarget.contains) else { continue }
+      visit.append(index)
+      for input in node.inputs where dependsOnTarget.contains(input) { seedNeeds.insert(input) }
+    }
+
+    var gradients: [String: Value] = [seedName: try Reorder.value(Value(seed), to: seedValue.layout)]
+    for index in visit {
+      let node = nodes[index]
+      var outputGradients: [Value?] = []
+      for output in node.outputs {
+        outputGradients.append(gradients[output])
+        // A gradient is consumed once all consumers have added to it: free it unless requested.
+        if !targets.contains(output) { gradients[output] = nil }
+      }
+      guard outputGradients.contains(where: { $0 != nil }) else { continue }
+      let pass = BackwardPass(
+        inputs: node.inputs.map { values[$0] ?? Value(zeros: [0]) },
+        outputs: node.outputs.map { values[$0] ?? Value(zeros: [0]) },
+        outputGradients: outputGradients,
+        needsGradient: node.inputs.map { dependsOnTarget.contains($0) && network.constants[$0] == nil },
+        rule: rule)
+      let inputGradients: [Value?]
+      do {
+        inputGradients = try node.op.backward(pass)
+      } catch let error as EngineError {
+        throw EngineError("backward through node '\(node.name)' (\(node.op.typeName)): \(error.description)")
+      }
+      for (position, gradient) in inputGradients.enumerated() {
+        guard let gradient, pass.needsGradient[position] else { continue }
+        let name = node.inputs[position]
+        guard let forwardValue = values[name] else { continue }
+        let aligned = try Reorder.value(gradient, to: forwardValue.layout)
+        gradients[name] = try gradients[name].map { try Elementwise.sum($0, aligned) } ?? aligned
+      }
+    }
+
+    var result: [String: Tensor] = [:]
+    for target in targets {
+      if let gradient = gradients[target] {
+        result[target] = try Trace.plainTensor(gradient)
+      } else {
+        result[target] = Tensor(zeros: try shape(of: target))
+      }
+    }
+    return result
+  }
+
+  /// A one-hot seed at a [N, K] score tensor: item i gets 1 at class `classes[i]`.
+  public static func oneHotSeed(shape: [Int], classes: [Int]) throws -> Tensor {
+    guard shape.count >= 2, classes.count == shape[0] else {
+      throw EngineError("one-hot seed needs one class per item: shape \(shape), \(classes.count) classes")
+    }
+    let perItem = shape.dropFirst().reduce(1, *)
+    var seed = Tensor(zeros: shape)
+    for (item, cls) in classes.enumerated() {
+      guard cls >= 0 && cls < perItem else { throw EngineError("class index \(cls) is out of range 0..<\(perItem)") }
+      seed.values[item * perItem + cls] = 1
+    }
+    return seed
+  }
+}

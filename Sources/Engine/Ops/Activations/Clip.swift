@@ -1,0 +1,20 @@
+/// y = min(max(x, low), high); ReLU6 is Clip(0, 6).
+/// Backward: the gradient passes where low < x < high. When low == 0 (a ReLU-like unit) and the
+/// rule applies to clips (ConvLens's default, `relu6: true`), the ReLU rule uses that mask:
+/// guided = 1[0 < x < 6]·1[g > 0]·g, deconvnet = max(g, 0).
+public final class Clip: UnaryElementwiseOp, @unchecked Sendable {
+  public let typeName = "Clip"
+  public let low: Float
+  public let high: Float
+  public init(low: Float = -.infinity, high: Float = .infinity) {
+    self.low = low
+    self.high = high
+  }
+  var isReluLike: Bool { low == 0 }
+  public func apply(_ x: Float) -> Float { min(max(x, low), high) }
+  public func derivative(x: Float, y: Float, gradient: Float, rule: BackwardRule) -> Float {
+    let open = x > low && x < high
+    if isReluLike && rule.appliesToClip { return rule.relu.pass(open: open, gradient: gradient) }
+    return open ? gradient : 0
+  }
+}

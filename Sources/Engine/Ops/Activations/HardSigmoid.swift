@@ -1,0 +1,15 @@
+/// y = max(0, min(1, alpha·x + beta)) (ONNX defaults alpha 0.2, beta 0.5; torch exports 1/6, 0.5).
+public final class HardSigmoid: UnaryElementwiseOp, @unchecked Sendable {
+  public let typeName = "HardSigmoid"
+  public let alpha: Float
+  public let beta: Float
+  public init(alpha: Float = 0.2, beta: Float = 0.5) {
+    self.alpha = alpha
+    self.beta = beta
+  }
+  public func apply(_ x: Float) -> Float { max(0, min(1, alpha * x + beta)) }
+  public func derivative(x: Float, y: Float, gradient: Float, rule: BackwardRule) -> Float {
+    let z = alpha * x + beta
+    return z > 0 && z < 1 ? alpha * gradient : 0
+  }
+}

@@ -1,0 +1,100 @@
+/// Add, Sub, Mul and Div with ONNX broadcasting. One class: the four differ only in the scalar
+/// function and its partial derivatives.
+public final class BinaryArithmetic: Op, @unchecked Sendable {
+  public enum Kind: String, Sendable { case add = "Add", sub = "Sub", mul = "Mul", div = "Div" }
+  public let kind: Kind
+  public var typeName: String { kind.rawValue }
+  public init(_ kind: Kind) { self.kind = kind }
+
+  public func outputShapes(_ inputShapes: [[Int]]) throws -> [[Int]] {
+    [try Broadcasting.shape(inputShapes[0], inputShapes[1])]
+  }
+
+  @inline(__always)
+  func apply(_ a: Float, _ b: Float) -> Float {
+    switch kind {
+    case .add: return a + b
+    case .sub: return a - b
+    case .mul: return a * b
+    case .div: return a / b
+    }
+  }
+
+  public func forward(_ inputs: [Value]) throws -> [Value] {
+    let a = inputs[0], b = inputs[1]
+    if a.shape == b.shape, a.shape.count == 4 {
+      return [try Elementwise.zip(a, b, apply)]  // same shape: storage-wise, in a's layout
+    }
+    if Broadcasting.isPerChannel(b.shape, of: a.shape) { return [try perChannel(full: a, small: b, fullFirst: true)] }
+    if Broadcasting.isPerChannel(a.shape, of: b.shape) { return [try perChannel(full: b, small: a, fullFirst: false)] }
+    return [try general(a, b)]
+  }
+
+  /// [N, C, H, W] ∘ [N|1, C, 1, 1] in the full operand's layout (squeeze-excitation, biases).
+  private func perChannel(full: Value, small: Value, fullFirst: Bool) throws -> Value {
+    let smallPlain = try Reorder.value(small, to: .plain)
+    let perItem = smallPlain.count == full.shape[1] ? 0 : full.shape[1]  // 0: shared across the batch
+    let out = Value(zeros: full.shape, layout: full.layout)
+    let scalars = smallPlain.buffer.pointer
+    let source = full.buffer.pointer, target = out.buffer.pointer
+    forEachChannel(full.shape, full.layout, source) { n, c, pointer, stride, count in
+      let s = scalars[n * perItem + c]
+      let offset = pointer - source
+      for i in 0..<count {
+        let x = pointer[i * stride]
+        target[offset + i * stride] = fullFirst ? apply(x, s) : apply(s, x)
+      }
+    }
+    return out
+  }
+
+  private func general(_ a: Value, _ b: Value) throws -> Value {
+    let a = try Reorder.value(a, to: .plain), b = try Reorder.value(b, to: .plain)
+    let outShape = try Broadcasting.shape(a.shape, b.shape)
+    let offsetsA = Broadcasting.offsets(of: a.shape, in: outShape)
+    let offsetsB = Broadcasting.offsets(of: b.shape, in: outShape)
+    let out = Value(zeros: outShape)
+    let pa = a.buffer.pointer, pb = b.buffer.pointer, target = out.buffer.pointer
+    for i in 0..<offsetsA.count { target[i] = apply(pa[offsetsA[i]], pb[offsetsB[i]]) }
+    return out
+  }
+
+  /// ∂L/∂a = reduce(dy · ∂f/∂a), ∂L/∂b = reduce(dy · ∂f/∂b), summed over broadcast axes.
+  public func backward(_ pass: BackwardPass) throws -> [Value?] {
+    guard let dyValue = pass.outputGradients[0] else { return [nil, nil] }
+    let a = try Reorder.value(pass.inputs[0], to: .plain), b = try Reorder.value(pass.inputs[1], to: .plain)
+    let dy = try Reorder.value(dyValue, to: .plain)
+    let outShape = dy.shape
+    let offsetsA = Broadcasting.offsets(of: a.shape, in: outShape)
+    let offsetsB = Broadcasting.offsets(of: b.shape, in: outShape)
+    let pa = a.buffer.pointer, pb = b.buffer.pointer, g = dy.buffer.pointer
+    var gradA: Value?, gradB: Value?
+    if pass.needsGradient[0] {
+      let full = FloatBuffer(count: offsetsA.count)
+      for i in 0..<offsetsA.count {
+        let x = pa[offsetsA[i]], y = pb[offsetsB[i]]
+        switch kind {
+        case .add, .sub: full.pointer[i] = g[i]
+        case .mul: full.pointer[i] = g[i] * y
+        case .div: full.pointer[i] = g[i] / y
+        }
+        _ = x
+      }
+      gradA = Broadcasting.reduce(full.pointer, outShape: outShape, to: a.shape)
+    }
+    if pass.needsGradient[1] {
+      let full = FloatBuffer(count: offsetsB.count)
+      for i in 0..<offsetsB.count {
+        let x = pa[offsetsA[i]], y = pb[offsetsB[i]]
+        switch kind {
+        case .add: full.pointer[i] = g[i]
+        case .sub: full.pointer[i] = -g[i]
+        case .mul: full.pointer[i] = g[i] * x
+        case .div: full.pointer[i] = -g[i] * x / (y * y)
+        }
+      }
+      gradB = Broadcasting.reduce(full.pointer, outShape: outShape, to: b.shape)
+    }
+    return [gradA, gradB]
+  }
+}

@@ -1,0 +1,85 @@
+/// Element-wise kernels shared by the activation and arithmetic ops. They work on the storage
+/// of either layout: for the blocked layout, padded channel lanes stay zero (ops with f(0) ≠ 0,
+/// such as Sigmoid, re-zero them) because oneDNN primitives may read them.
+enum Elementwise {
+  /// y = f(x) over every stored float, padding restored to zero.
+  static func map(_ x: Value, _ f: (Float) -> Float) -> Value {
+    let out = FloatBuffer(count: x.buffer.count)
+    let source = x.buffer.pointer, target = out.pointer
+    for i in 0..<x.buffer.count { target[i] = f(source[i]) }
+    let result = Value(shape: x.shape, layout: x.layout, buffer: out)
+    if x.layout == .blocked16 && f(0) != 0 { zeroPadding(result) }
+    return result
+  }
+
+  /// z = f(x, y) over two values of the same shape and layout (e.g. gradient masks).
+  static func zip(_ x: Value, _ y: Value, _ f: (Float, Float) -> Float) throws -> Value {
+    let y = try Reorder.value(y, to: x.layout)
+    guard x.shape == y.shape else { throw EngineError("element-wise shapes differ: \(x.shape) and \(y.shape)") }
+    let out = FloatBuffer(count: x.buffer.count)
+    let a = x.buffer.pointer, b = y.buffer.pointer, target = out.pointer
+    for i in 0..<x.buffer.count { target[i] = f(a[i], b[i]) }
+    let result = Value(shape: x.shape, layout: x.layout, buffer: out)
+    if x.layout == .blocked16 && f(0, 0) != 0 { zeroPadding(result) }
+    return result
+  }
+
+  /// x + y, same shape (layouts aligned to x's).
+  static func sum(_ x: Value, _ y: Value) throws -> Value { try zip(x, y, +) }
+
+  /// Sets the padded channel lanes of a blocked value to zero.
+  static func zeroPadding(_ value: Value) {
+    guard value.layout == .blocked16 else { return }
+    let channels = value.shape[1]
+    let padded = Value.paddedChannels(channels)
+    guard padded != channels else { return }
+    let spatial = value.shape[2] * value.shape[3]
+    let blocks = padded / Value.blockSize
+    let base = value.buffer.pointer
+    for item in 0..<value.shape[0] {
+      let lastBlock = base + ((item * blocks + blocks - 1) * spatial) * Value.blockSize
+      for position in 0..<spatial {
+        for lane in (channels % Value.blockSize)..<Value.blockSize { lastBlock[position * Value.blockSize + lane] = 0 }
+      }
+    }
+  }
+}
+
+/// An op whose output is f(x) element by element and whose backward is g(x, y, dy).
+/// Activations (Relu, Sigmoid, HardSwish, ...) are one small class each on top of this.
+public protocol UnaryElementwiseOp: Op {
+  func apply(_ x: Float) -> Float
+  /// dL/dx given input x, output y and dL/dy.
+  func derivative(x: Float, y: Float, gradient: Float, rule: BackwardRule) -> Float
+}
+
+extension UnaryElementwiseOp {
+  public func outputShapes(_ inputShapes: [[Int]]) throws -> [[Int]] { [inputShapes[0]] }
+
+  public func forward(_ inputs: [Value]) throws -> [Value] { [Elementwise.map(inputs[0], apply)] }
+
+  public func backward(_ pass: BackwardPass) throws -> [Value?] {
+    guard let dy = pass.outputGradients[0] else { return [nil] }
+    let x = pass.inputs[0], y = pass.outputs[0]
+    let dyAligned = try Reorder.value(dy, to: x.layout)
+    let out = FloatBuffer(count: x.buffer.count)
+    let xs = x.buffer.pointer, ys = y.buffer.pointer, gs = dyAligned.buffer.pointer, target = out.pointer
+    let rule = pass.rule
+    for i in 0..<x.buffer.count { target[i] = derivative(x: xs[i], y: ys[i], gradient: gs[i], rule: rule) }
+    let result = Value(shape: x.shape, layout: x.layout, buffer: out)
+    Elementwise.zeroPadding(result)
+    return [result]
+  }
+}
+
+extension ReluRule {
+  /// The gradient through a ReLU-like unit whose forward mask (f > 0, or 0 < f < 6) is `open`.
+  @inline(__always)
+  func pass(open: Bool, gradient: Float) -> Float {
+    switch self {
+    case .standard: return open ? gradient : 0
+    case .guided: return open && gradient > 0 ? gradient : 0
+    case .deconvnet: return gradient > 0 ? gradient : 0
+    }
+  }
+}

@@ -1,0 +1,8 @@
+/// y = x (also Dropout at inference). Shares the input's buffer: values are never written twice.
+public final class Identity: Op, @unchecked Sendable {
+  public let typeName: String
+  public init(typeName: String = "Identity") { self.typeName = typeName }
+  public func outputShapes(_ inputShapes: [[Int]]) throws -> [[Int]] { [inputShapes[0]] }
+  public func forward(_ inputs: [Value]) throws -> [Value] { [inputs[0]] }
+  public func backward(_ pass: BackwardPass) throws -> [Value?] { [pass.outputGradients[0]] }
+}

@@ -1,0 +1,62 @@
+import Foundation
+
+/// Softmax and LogSoftmax along one axis (ONNX opset ≥ 13 semantics), numerically stabilised by
+/// subtracting the maximum. Backward: softmax dx = y ⊙ (dy − Σ dy·y); log-softmax dx = dy − eʸ Σ dy.
+public final class Softmax: Op, @unchecked Sendable {
+  public let axis: Int
+  public let logarithmic: Bool
+  public var typeName: String { logarithmic ? "LogSoftmax" : "Softmax" }
+  public init(axis: Int = -1, logarithmic: Bool = false) {
+    self.axis = axis
+    self.logarithmic = logarithmic
+  }
+
+  public func outputShapes(_ inputShapes: [[Int]]) throws -> [[Int]] {
+    _ = try normalizedAxis(axis, rank: inputShapes[0].count, op: typeName)
+    return [inputShapes[0]]
+  }
+
+  /// Calls body(base, stride, count) for every 1-D line along the axis.
+  private func lines(_ shape: [Int], _ body: (Int, Int, Int) -> Void) throws {
+    let a = try normalizedAxis(axis, rank: shape.count, op: typeName)
+    let outer = shape.prefix(a).reduce(1, *), size = shape[a], inner = shape.suffix(from: a + 1).reduce(1, *)
+    for o in 0..<outer { for i in 0..<inner { body(o * size * inner + i, inner, size) } }
+  }
+
+  public func forward(_ inputs: [Value]) throws -> [Value] {
+    let x = try Reorder.value(inputs[0], to: .plain)
+    let out = Value(zeros: x.shape)
+    let source = x.buffer.pointer, target = out.buffer.pointer
+    try lines(x.shape) { base, stride, count in
+      var largest = -Float.infinity
+      for j in 0..<count { largest = max(largest, source[base + j * stride]) }
+      var total: Float = 0
+      for j in 0..<count { total += exp(source[base + j * stride] - largest) }
+      let logTotal = log(total)
+      for j in 0..<count {
+        let shifted = source[base + j * stride] - largest
+        target[base + j * stride] = logarithmic ? shifted - logTotal : exp(shifted - logTotal)
+      }
+    }
+    return [out]
+  }
+
+  public func backward(_ pass: BackwardPass) throws -> [Value?] {
+    guard pass.needsGradient[0], let dyValue = pass.outputGradients[0] else { return [nil] }
+    let y = pass.outputs[0].buffer.pointer, dy = try Reorder.value(dyValue, to: .plain).buffer.pointer
+    let dx = Value(zeros: pass.inputs[0].shape)
+    let target = dx.buffer.pointer
+    try lines(pass.inputs[0].shape) { base, stride, count in
+      var total: Float = 0
+      for j in 0..<count {
+        let k = base + j * stride
+        total += logarithmic ? dy[k] : dy[k] * y[k]
+      }
+      for j in 0..<count {
+        let k = base + j * stride
+        target[k] = logarithmic ? dy[k] - exp(y[k]) * total : y[k] * (dy[k] - total)
+      }
+    }
+    return [dx]
+  }
+}

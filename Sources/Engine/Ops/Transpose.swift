@@ -1,0 +1,42 @@
+/// ONNX Transpose: output axis i is input axis perm[i] (default: reversed). Backward: the inverse permutation.
+public final class Transpose: Op, @unchecked Sendable {
+  public let typeName = "Transpose"
+  public let permutation: [Int]?
+  public init(permutation: [Int]?) { self.permutation = permutation }
+
+  func perm(_ rank: Int) throws -> [Int] {
+    let p = permutation ?? Array((0..<rank).reversed())
+    guard p.count == rank, Set(p) == Set(0..<rank) else { throw EngineError("perm \(p) is not a permutation of \(rank) axes") }
+    return p
+  }
+
+  public func outputShapes(_ inputShapes: [[Int]]) throws -> [[Int]] {
+    let x = inputShapes[0]
+    return [try perm(x.count).map { x[$0] }]
+  }
+
+  func map(_ shape: [Int]) throws -> ([Int], [Int]) {
+    let p = try perm(shape.count)
+    let outShape = p.map { shape[$0] }
+    let strides = Tensor.strides(of: shape)
+    var map = [Int](repeating: 0, count: shape.reduce(1, *))
+    GatherMap.forEachIndex(outShape) { position, index in
+      var offset = 0
+      for axis in 0..<index.count { offset += index[axis] * strides[p[axis]] }
+      map[position] = offset
+    }
+    return (map, outShape)
+  }
+
+  public func forward(_ inputs: [Value]) throws -> [Value] {
+    let x = try Reorder.value(inputs[0], to: .plain)
+    let (m, shape) = try map(x.shape)
+    return [GatherMap.gather(x, map: m, shape: shape)]
+  }
+
+  public func backward(_ pass: BackwardPass) throws -> [Value?] {
+    guard pass.needsGradient[0], let dy = pass.outputGradients[0] else { return [nil] }
+    let (m, _) = try map(pass.inputs[0].shape)
+    return [GatherMap.scatter(try Reorder.value(dy, to: .plain), map: m, shape: pass.inputs[0].shape)]
+  }
+}

@@ -1,0 +1,177 @@
+// Constant folding of the ops that rearrange elements or compute shapes (ONNX operator spec,
+// opsets 13-21): Shape, Size, Gather, Unsqueeze, Squeeze, Concat, Reshape, Flatten, Slice, Expand.
+// Each takes the node (for attributes) and its constant inputs and returns its outputs.
+
+enum FoldShapeOps {
+  /// Shape: the dims of the input as int64 [rank], restricted to [start, end) (opset 15 attributes;
+  /// negative values count from the end, then clamp to [0, rank]).
+  static func shape(_ node: ONNXNode, dims: [Int]) -> ONNXConstant {
+    let rank = dims.count
+    func clamped(_ value: Int) -> Int { min(max(value < 0 ? value + rank : value, 0), rank) }
+    let start = clamped(node.intAttribute("start") ?? 0)
+    let end = clamped(node.intAttribute("end") ?? rank)
+    return .vector(start < end ? Array(dims[start..<end]) : [])
+  }
+
+  static func size(_ data: ONNXConstant) -> ONNXConstant {
+    ONNXConstant(shape: [], int64s: [Int64(data.count)])
+  }
+
+  /// Gather(data, indices), axis attribute: out shape = data[..<axis] + indices.shape + data[axis+1...].
+  static func gather(_ node: ONNXNode, data: ONNXConstant, indices: ONNXConstant) throws -> ONNXConstant {
+    let axis = try ConstantIndexing.normalizedAxis(node.intAttribute("axis") ?? 0, rank: data.shape.count)
+    let axisDim = data.shape[axis]
+    let outer = data.shape[..<axis].reduce(1, *)
+    let inner = data.shape[(axis + 1)...].reduce(1, *)
+    let picks = try indices.intValues.map { index -> Int in
+      guard index >= -axisDim, index < axisDim else {
+        throw FoldingError("index \(index) is out of range for axis \(axis) of size \(axisDim)")
+      }
+      return index < 0 ? index + axisDim : index
+    }
+    var flat: [Int] = []
+    flat.reserveCapacity(outer * picks.count * inner)
+    for o in 0..<outer {
+      for pick in picks {
+        let base = (o * axisDim + pick) * inner
+        flat.append(contentsOf: base..<(base + inner))
+      }
+    }
+    let shape = Array(data.shape[..<axis]) + indices.shape + Array(data.shape[(axis + 1)...])
+    return data.picking(flat, shape: shape)
+  }
+
+  /// Unsqueeze(data, axes): inserts 1-dims at `axes` (indices into the output rank).
+  static func unsqueeze(_ node: ONNXNode, data: ONNXConstant, axes: ONNXConstant?) throws -> ONNXConstant {
+    guard let axesList = axes?.intValues ?? node.intsAttribute("axes") else { throw FoldingError("axes are missing") }
+    let outRank = data.shape.count + axesList.count
+    let inserted = Set(try axesList.map { try ConstantIndexing.normalizedAxis($0, rank: outRank) })
+    guard inserted.count == axesList.count else { throw FoldingError("axes \(axesList) repeat an axis") }
+    var remaining = data.shape.makeIterator()
+    let shape = (0..<outRank).map { inserted.contains($0) ? 1 : (remaining.next() ?? 1) }
+    return data.reshaped(shape)
+  }
+
+  /// Squeeze(data, axes?): removes the listed 1-dims, or every 1-dim when axes are omitted.
+  static func squeeze(_ node: ONNXNode, data: ONNXConstant, axes: ONNXConstant?) throws -> ONNXConstant {
+    guard let axesList = axes?.intValues ?? node.intsAttribute("axes") else {
+      return data.reshaped(data.shape.filter { $0 != 1 })
+    }
+    let removed = Set(try axesList.map { try ConstantIndexing.normalizedAxis($0, rank: data.shape.count) })
+    for axis in removed where data.shape[axis] != 1 {
+      throw FoldingError("axis \(axis) has size \(data.shape[axis]), only 1-dims can be squeezed")
+    }
+    return data.reshaped(data.shape.indices.filter { !removed.contains($0) }.map { data.shape[$0] })
+  }
+
+  /// Concat(inputs...), axis attribute. Int64 when every input is int64, Float otherwise.
+  static func concat(_ node: ONNXNode, _ parts: [ONNXConstant]) throws -> ONNXConstant {
+    guard let first = parts.first else { throw FoldingError("Concat needs at least one input") }
+    let rank = first.shape.count
+    let axis = try ConstantIndexing.normalizedAxis(node.intAttribute("axis") ?? 0, rank: rank)
+    var shape = first.shape
+    shape[axis] = 0
+    for part in parts {
+      var expected = first.shape
+      expected[axis] = part.shape.count == rank ? part.shape[axis] : -1
+      guard part.shape == expected else {
+        throw FoldingError("input shapes \(first.shape) and \(part.shape) differ outside axis \(axis)")
+      }
+      shape[axis] += part.shape[axis]
+    }
+    let outer = first.shape[..<axis].reduce(1, *)
+    func joined<T>(_ arrays: [[T]]) -> [T] {
+      let blocks = parts.map { $0.shape[axis...].reduce(1, *) }
+      var result: [T] = []
+      result.reserveCapacity(blocks.reduce(0, +) * outer)
+      for o in 0..<outer {
+        for (values, block) in zip(arrays, blocks) { result.append(contentsOf: values[(o * block)..<((o + 1) * block)]) }
+      }
+      return result
+    }
+    if parts.allSatisfy(\.isInteger) {
+      return ONNXConstant(shape: shape, int64s: joined(parts.map(\.int64Values)))
+    }
+    return ONNXConstant(shape: shape, floats: joined(parts.map(\.floatValues)))
+  }
+
+  /// Reshape(data, shape): 0 copies the input dim (unless allowzero = 1), one -1 is inferred.
+  static func reshape(_ node: ONNXNode, data: ONNXConstant, shape requested: ONNXConstant) throws -> ONNXConstant {
+    let allowZero = node.intAttribute("allowzero") ?? 0
+    var shape = try requested.intValues.enumerated().map { axis, dim -> Int in
+      guard dim == 0, allowZero == 0 else { return dim }
+      guard axis < data.shape.count else { throw FoldingError("shape \(requested.intValues) copies dim \(axis) of a rank-\(data.shape.count) input") }
+      return data.shape[axis]
+    }
+    let inferred = shape.indices.filter { shape[$0] == -1 }
+    guard inferred.count <= 1, shape.allSatisfy({ $0 >= -1 }) else {
+      throw FoldingError("shape \(requested.intValues) is not a valid Reshape target")
+    }
+    if let axis = inferred.first {
+      let known = shape.filter { $0 != -1 }.reduce(1, *)
+      guard known > 0, data.count % known == 0 else {
+        throw FoldingError("cannot infer the -1 in \(requested.intValues) for \(data.count) elements")
+      }
+      shape[axis] = data.count / known
+    }
+    guard try ConstantIndexing.checkedCount(shape, limit: Int.max) == data.count else {
+      throw FoldingError("shape \(requested.intValues) does not hold the \(data.count) elements of shape \(data.shape)")
+    }
+    return data.reshaped(shape)
+  }
+
+  /// Flatten(data), axis attribute in [-rank, rank]: [prod(dims[..<axis]), prod(dims[axis...])].
+  static func flatten(_ node: ONNXNode, data: ONNXConstant) throws -> ONNXConstant {
+    let rank = data.shape.count
+    let rawAxis = node.intAttribute("axis") ?? 1
+    guard rawAxis >= -rank, rawAxis <= rank else { throw FoldingError("axis \(rawAxis) is out of range for rank \(rank)") }
+    let axis = rawAxis < 0 ? rawAxis + rank : rawAxis
+    return data.reshaped([data.shape[..<axis].reduce(1, *), data.shape[axis...].reduce(1, *)])
+  }
+
+  /// Slice(data, starts, ends, axes?, steps?) with the clamping of the ONNX spec, so that
+  /// ends like INT64_MAX or INT64_MIN mean "to the end" / "to the beginning".
+  static func slice(data: ONNXConstant, starts: ONNXConstant, ends: ONNXConstant,
+                    axes: ONNXConstant?, steps: ONNXConstant?) throws -> ONNXConstant {
+    let rank = data.shape.count
+    let startList = starts.intValues, endList = ends.intValues
+    let axisList = try (axes?.intValues ?? Array(0..<startList.count)).map { try ConstantIndexing.normalizedAxis($0, rank: rank) }
+    let stepList = steps?.intValues ?? [Int](repeating: 1, count: startList.count)
+    guard endList.count == startList.count, axisList.count == startList.count, stepList.count == startList.count else {
+      throw FoldingError("starts, ends, axes and steps have different lengths")
+    }
+    guard Set(axisList).count == axisList.count else { throw FoldingError("axes \(axisList) repeat an axis") }
+    let strides = ConstantIndexing.strides(of: data.shape)
+    var shape = data.shape
+    var sliceStrides = strides
+    var base = 0
+    for (i, axis) in axisList.enumerated() {
+      let dim = data.shape[axis], step = stepList[i]
+      guard step != 0 else { throw FoldingError("step 0 on axis \(axis)") }
+      // Negative values count from the end (dim is small, so adding it cannot overflow a negative Int).
+      let start = startList[i] < 0 ? startList[i] + dim : startList[i]
+      let end = endList[i] < 0 ? endList[i] + dim : endList[i]
+      let first: Int, stop: Int, length: Int
+      if step > 0 {
+        first = min(max(start, 0), dim)
+        stop = min(max(end, 0), dim)
+        length = stop > first ? (stop - first + step - 1) / step : 0
+      } else {
+        first = min(max(start, 0), dim - 1)
+        stop = min(max(end, -1), dim - 1)
+        length = first > stop ? (first - stop - step - 1) / -step : 0
+      }
+      shape[axis] = length
+      base += first * strides[axis]
+      sliceStrides[axis] = strides[axis] * step
+    }
+    return data.picking(ConstantIndexing.flatIndices(shape: shape, strides: sliceStrides, base: base), shape: shape)
+  }
+
+  /// Expand(data, shape): broadcast data to the broadcast of its shape and `shape`.
+  static func expand(data: ONNXConstant, shape requested: ONNXConstant, limit: Int) throws -> ONNXConstant {
+    let shape = try ConstantIndexing.broadcastShape([data.shape, requested.intValues])
+    _ = try ConstantIndexing.checkedCount(shape, limit: limit)
+    return data.picking(ConstantIndexing.broadcastIndices(from: data.shape, to: shape), shape: shape)
+  }
+}

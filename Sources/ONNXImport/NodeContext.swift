@@ -1,0 +1,76 @@
+import Engine
+import ONNXFormat
+
+/// One node being imported, with typed access to its attributes and constant inputs.
+struct NodeContext {
+  let node: ONNXNode
+  let graph: ONNXGraph
+  /// Batch size the model file declares for its input (-1 when symbolic).
+  let declaredBatch: Int
+
+  var opset: Int { graph.opsetVersion }
+
+  func error(_ message: String) -> ONNXImportError {
+    ONNXImportError("node '\(node.name)' (\(node.opType)): \(message)")
+  }
+
+  /// Name of input `index`, or nil when absent or omitted ("").
+  func inputName(_ index: Int) -> String? {
+    index < node.inputs.count && !node.inputs[index].isEmpty ? node.inputs[index] : nil
+  }
+
+  /// Input `index`, which must be a constant (weights, shapes, axes).
+  func constant(_ index: Int, _ what: String) throws -> ONNXConstant {
+    guard let name = inputName(index) else { throw error("missing input \(index) (\(what))") }
+    guard let value = graph.constants[name] else {
+      throw error("\(what) ('\(name)') must be a constant (an initializer or foldable at load time)")
+    }
+    return value
+  }
+
+  /// Input `index` as a constant, or nil when omitted.
+  func optionalConstant(_ index: Int, _ what: String) throws -> ONNXConstant? {
+    guard inputName(index) != nil else { return nil }
+    return try constant(index, what)
+  }
+
+  /// The first (activation) input.
+  func activation() throws -> String {
+    guard let name = inputName(0) else { throw error("has no input") }
+    return name
+  }
+
+  func int(_ name: String, default value: Int) -> Int { node.intAttribute(name) ?? value }
+  func float(_ name: String, default value: Float) -> Float { node.floatAttribute(name) ?? value }
+  func ints(_ name: String) -> [Int]? { node.intsAttribute(name) }
+
+  /// Spatial padding from `pads` / `auto_pad` (2-D: pads = [top, left, bottom, right]).
+  func padding() throws -> Conv.Padding {
+    switch node.stringAttribute("auto_pad") ?? "NOTSET" {
+    case "NOTSET", "":
+      let pads = ints("pads") ?? [0, 0, 0, 0]
+      guard pads.count == 4 else { throw error("pads \(pads) must have 4 values for a 2-D op") }
+      guard pads.allSatisfy({ $0 >= 0 }) else { throw error("negative pads \(pads) are not supported") }
+      return .explicit(begin: [pads[0], pads[1]], end: [pads[2], pads[3]])
+    case "SAME_UPPER": return .sameUpper
+    case "SAME_LOWER": return .sameLower
+    case "VALID": return .valid
+    case let other: throw error("unknown auto_pad '\(other)' (expected NOTSET, SAME_UPPER, SAME_LOWER or VALID)")
+    }
+  }
+
+  /// A 2-element attribute (strides, dilations) with a default.
+  func pair(_ name: String, default value: [Int] = [1, 1]) throws -> [Int] {
+    let values = ints(name) ?? value
+    guard values.count == 2, values.allSatisfy({ $0 >= 1 }) else {
+      throw error("\(name) \(values) must be two positive numbers (only 2-D ops are supported)")
+    }
+    return values
+  }
+}
+
+extension Tensor {
+  init(_ constant: ONNXConstant) {
+    self.init(shape: constant.shape, values: constant.floatValues)
+  }
+}

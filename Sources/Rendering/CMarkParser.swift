@@ -1,0 +1,149 @@
+// The only file that calls cmark-gfm: parses Markdown (GFM tables, strikethrough, autolinks) into
+// plain Swift nodes, each top-level block also carrying cmark-gfm's own (safe) HTML rendering.
+import CMarkGFM
+import Document
+import Foundation
+
+/// One cmark-gfm node copied into Swift. `type` is cmark's type string ("paragraph", "heading",
+/// "text", "emph", "strong", "code", "code_block", "link", "list", "item", "table", "table_row",
+/// "table_cell", "strikethrough", "html_block", "html_inline", "softbreak", "linebreak", ...).
+struct MarkdownNode: Sendable, Equatable {
+  var type: String
+  var literal = ""
+  var url = ""
+  var headingLevel = 0
+  var listOrdered = false
+  var listStart = 1
+  var fenceInfo = ""
+  var isHeaderRow = false
+  var tableAlignments: [ColumnAlignment] = []
+  var children: [MarkdownNode] = []
+  /// cmark-gfm's HTML for this node (top-level blocks only): raw HTML replaced by a comment,
+  /// unsafe link schemes dropped, remote images turned into links.
+  var html = ""
+
+  /// Concatenated text of all descendants (headings, alt text).
+  var plainText: String {
+    switch type {
+    case "text", "code", "code_block": return literal
+    case "softbreak", "linebreak": return " "
+    default: return children.map(\.plainText).joined()
+    }
+  }
+}
+
+enum MarkdownParser {
+  /// Parses `source` and returns the document's top-level blocks.
+  /// Default options only: raw HTML is never passed through (no CMARK_OPT_UNSAFE).
+  static func parse(_ source: String) -> [MarkdownNode] {
+    cmark_gfm_core_extensions_ensure_registered()
+    let options = CMARK_OPT_DEFAULT
+    guard let parser = cmark_parser_new(options) else { return [] }
+    defer { cmark_parser_free(parser) }
+    for name in ["table", "strikethrough", "autolink"] {
+      if let extensionPointer = cmark_find_syntax_extension(name) {
+        cmark_parser_attach_syntax_extension(parser, extensionPointer)
+      }
+    }
+    var bytes = Array(source.utf8)
+    bytes.withUnsafeMutableBufferPointer { buffer in
+      buffer.baseAddress?.withMemoryRebound(to: CChar.self, capacity: buffer.count) {
+        cmark_parser_feed(parser, $0, buffer.count)
+      }
+    }
+    guard let document = cmark_parser_finish(parser) else { return [] }
+    defer { cmark_node_free(document) }
+    replaceRemoteImagesWithLinks(in: document)
+    let extensions = cmark_parser_get_syntax_extensions(parser)
+    var blocks: [MarkdownNode] = []
+    var child = cmark_node_first_child(document)
+    while let node = child {
+      var block = convert(node)
+      if let rendered = cmark_render_html(node, options, extensions) {
+        block.html = String(cString: rendered)
+        free(rendered)
+      }
+      blocks.append(block)
+      child = cmark_node_next(node)
+    }
+    return blocks
+  }
+
+  /// Images load from wherever their URL points; a self-contained report must not fetch anything,
+  /// so every image whose URL is not a `data:image/` URI becomes a link with the alt text.
+  private static func replaceRemoteImagesWithLinks(in document: OpaquePointer) {
+    var images: [OpaquePointer] = []
+    func collect(_ node: OpaquePointer) {
+      if cmark_node_get_type(node) == CMARK_NODE_IMAGE {
+        let url = cmark_node_get_url(node).map { String(cString: $0) } ?? ""
+        if !url.lowercased().hasPrefix("data:image/") { images.append(node) }
+      }
+      var child = cmark_node_first_child(node)
+      while let next = child {
+        collect(next)
+        child = cmark_node_next(next)
+      }
+    }
+    collect(document)
+    for image in images {
+      guard let link = cmark_node_new(CMARK_NODE_LINK) else { continue }
+      cmark_node_set_url(link, cmark_node_get_url(image))
+      cmark_node_set_title(link, cmark_node_get_title(image))
+      while let child = cmark_node_first_child(image) {
+        cmark_node_unlink(child)
+        cmark_node_append_child(link, child)
+      }
+      cmark_node_insert_before(image, link)
+      cmark_node_unlink(image)
+      cmark_node_free(image)
+    }
+  }
+
+  private static func convert(_ node: OpaquePointer) -> MarkdownNode {
+    let type = cmark_node_get_type_string(node).map { String(cString: $0) } ?? "unknown"
+    var result = MarkdownNode(type: type)
+    result.literal = cmark_node_get_literal(node).map { String(cString: $0) } ?? ""
+    switch type {
+    case "heading":
+      result.headingLevel = Int(cmark_node_get_heading_level(node))
+    case "list":
+      result.listOrdered = cmark_node_get_list_type(node) == CMARK_ORDERED_LIST
+      result.listStart = Int(cmark_node_get_list_start(node))
+    case "code_block":
+      result.fenceInfo = cmark_node_get_fence_info(node).map { String(cString: $0) } ?? ""
+    case "link", "image":
+      result.url = cmark_node_get_url(node).map { String(cString: $0) } ?? ""
+    case "table":
+      let columns = Int(cmark_gfm_extensions_get_table_columns(node))
+      if let alignments = cmark_gfm_extensions_get_table_alignments(node) {
+        result.tableAlignments = (0..<columns).map { index in
+          switch alignments[index] {
+          case UInt8(ascii: "c"): return .center
+          case UInt8(ascii: "r"): return .right
+          default: return .left
+          }
+        }
+      }
+    case "table_row":
+      result.isHeaderRow = cmark_gfm_extensions_get_table_row_is_header(node) != 0
+    default:
+      break
+    }
+    var child = cmark_node_first_child(node)
+    while let next = child {
+      result.children.append(convert(next))
+      child = cmark_node_next(next)
+    }
+    return result
+  }
+
+  /// cmark-gfm's HTML for inline content alone (used for heading text), from a fresh parse.
+  static func inlineHTML(_ source: String) -> String {
+    guard let paragraph = parse(source).first else { return "" }
+    var html = paragraph.html.trimmingCharacters(in: .whitespacesAndNewlines)
+    if html.hasPrefix("<p>") && html.hasSuffix("</p>") {
+      html = String(html.dropFirst(3).dropLast(4))
+    }
+    return html
+  }
+}

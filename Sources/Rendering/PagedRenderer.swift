@@ -1,0 +1,116 @@
+// Public entry points of the paged backend: PDF bytes, PNG page previews, the page-plan dump and
+// per-figure PNG/SVG exports. All return bytes; the caller writes files.
+import Document
+import Foundation
+
+/// Pango and fontconfig objects are not thread-safe when shared; each render builds its own, and
+/// renders are serialised so parallel callers (tests, a CLI rendering PDF and HTML at once) are safe.
+let renderLock = NSLock()
+
+public struct PagedRenderer: Sendable {
+  public init() {}
+
+  /// A4 PDF with title block, contents, outline, links and fixed metadata dates.
+  public func pdf(_ document: ReportDocument) throws -> Data {
+    try renderLock.withLock {
+      let engine = try LayoutEngine(document: document)
+      let plan = try engine.layout()
+      let surface = try CairoSurface.pdf(width: PageStyle.pageWidth, height: PageStyle.pageHeight)
+      surface.setPDFMetadata(title: document.title, author: document.author, date: pdfDate(document.date))
+      let canvas = try Canvas(surface: surface)
+      let painter = PagePainter(plan: plan, fonts: engine.fonts)
+      for page in plan.pages {
+        try painter.paint(page, on: canvas)
+        canvas.showPage()
+      }
+      addOutline(plan, to: surface)
+      return try surface.finish()
+    }
+  }
+
+  /// One PNG per page at `dpi` (72 = 1 px per point), white background.
+  public func pagePNGs(_ document: ReportDocument, dpi: Double = 96) throws -> [Data] {
+    try renderLock.withLock {
+      let engine = try LayoutEngine(document: document)
+      let plan = try engine.layout()
+      let painter = PagePainter(plan: plan, fonts: engine.fonts)
+      return try plan.pages.map { page in
+        let surface = try pageSurface(dpi: dpi)
+        let canvas = try Canvas(surface: surface)
+        canvas.fillRect(x: 0, y: 0, width: Double(Int.max >> 40), height: Double(Int.max >> 40), color: RGB(255, 255, 255))
+        canvas.scale(dpi / 72)
+        try painter.paint(page, on: canvas)
+        return try surface.pngData()
+      }
+    }
+  }
+
+  /// The page plan as text: one line per page, one per placed item (kind, y, height, text start).
+  public func pagePlanDump(_ document: ReportDocument) throws -> String {
+    try renderLock.withLock { try LayoutEngine(document: document).layout().textDump }
+  }
+
+  /// Every figure, grid and chart as `fig-NN-id.png` (at `dpi`) and `fig-NN-id.svg`, drawn by the
+  /// same code as the PDF at the text width. Names are unique; the caller writes the files.
+  public func figureFiles(_ document: ReportDocument, dpi: Double = 192) throws -> [(name: String, data: Data)] {
+    try renderLock.withLock {
+      let outline = DocumentOutline(document)
+      let fonts = try FontSystem(language: document.language)
+      let builder = FigureGeometryBuilder(fonts: fonts, words: outline.words)
+      var files: [(name: String, data: Data)] = []
+      for item in outline.items {
+        let box: FigureBox
+        switch item {
+        case .figure(let figure, let number): box = FigureBox(content: .figure(figure), number: number, id: figure.id)
+        case .grid(let grid, let number): box = FigureBox(content: .grid(grid), number: number, id: grid.id)
+        case .chart(let chart, let number): box = FigureBox(content: .chart(chart), number: number, id: chart.id)
+        default: continue
+        }
+        let geometry = try builder.build(box, width: PageStyle.contentWidth, maxHeight: PageStyle.contentHeight)
+        let stem = figureFileStem(number: box.number, id: box.id)
+        let png = try CairoSurface.image(width: Int((geometry.width * dpi / 72).rounded(.up)),
+                                         height: Int((geometry.height * dpi / 72).rounded(.up)))
+        let pngCanvas = try Canvas(surface: png)
+        pngCanvas.fillRect(x: 0, y: 0, width: geometry.width * dpi / 72 + 1, height: geometry.height * dpi / 72 + 1,
+                           color: RGB(255, 255, 255))
+        pngCanvas.scale(dpi / 72)
+        try paintFigure(geometry, on: pngCanvas, x: 0, y: 0)
+        files.append((stem + ".png", try png.pngData()))
+        let svg = try CairoSurface.svg(width: geometry.width, height: geometry.height)
+        do {
+          let svgCanvas = try Canvas(surface: svg)
+          try paintFigure(geometry, on: svgCanvas, x: 0, y: 0)
+        }
+        files.append((stem + ".svg", try svg.finish()))
+      }
+      return files
+    }
+  }
+
+  private func pageSurface(dpi: Double) throws -> CairoSurface {
+    guard dpi > 0, dpi <= 600 else {
+      throw RenderingError.layout("page preview resolution \(dpi) dpi is outside 1...600")
+    }
+    return try CairoSurface.image(width: Int((PageStyle.pageWidth * dpi / 72).rounded()),
+                                  height: Int((PageStyle.pageHeight * dpi / 72).rounded()))
+  }
+
+  private func addOutline(_ plan: PagePlan, to surface: CairoSurface) {
+    var parent: Int32 = 0
+    for heading in plan.headings where heading.inContents {
+      guard let location = plan.headingLocations[heading.index] else { continue }
+      let title = heading.number.isEmpty ? heading.text : "\(heading.number) \(heading.text)"
+      let id = surface.addOutline(parent: heading.level == 1 ? 0 : parent, title: title, page: location.page,
+                                  x: PageStyle.marginLeft, y: max(0, location.y - 8), open: heading.level == 1)
+      if heading.level == 1 { parent = id }
+    }
+  }
+}
+
+/// PDF dates must be ISO 8601; a document date "YYYY-MM-DD" is used, anything else gives a fixed
+/// epoch so the bytes never depend on the clock.
+func pdfDate(_ date: String?) -> String {
+  let pattern = /^\d{4}-\d{2}-\d{2}$/
+  if let date, date.wholeMatch(of: pattern) != nil { return date + "T00:00:00Z" }
+  return "2000-01-01T00:00:00Z"
+}

@@ -1,0 +1,101 @@
+import ArgumentParser
+import Engine
+import Foundation
+import ModelLoading
+
+/// `convlens predict`: top-k classes for images or preprocessed tensors.
+struct PredictCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "predict",
+    abstract: "Classify images (PNG/JPEG) or preprocessed .npy tensors with an ONNX model.")
+
+  @Option(name: .long, help: "ONNX model file (default: the bundled EfficientNet-Lite0).")
+  var model: String?
+
+  @Argument(help: "Images (PNG, JPEG), folders of images, or .npy float32 tensors [3,H,W] / [N,3,H,W].")
+  var inputs: [String]
+
+  @Option(name: .long, help: "Preprocessing preset: efficientnet-lite, imagenet, none (default: the model's).")
+  var preset: String?
+
+  @Option(name: .long, help: "Class names, one per line (default: ImageNet's 1000 classes).")
+  var labels: String?
+
+  @Option(name: .long, help: "How many classes to list per input.")
+  var top: Int = 5
+
+  @Option(name: .long, help: "Images per forward pass.")
+  var batch: Int = 16
+
+  @Flag(name: .long, help: "Print JSON: one object per input with input, top and (with --logits) logits.")
+  var json = false
+
+  @Flag(name: .long, help: "Include the full logit vector in the JSON output.")
+  var logits = false
+
+  func validate() throws {
+    guard top >= 1 else { throw ValidationError("--top must be at least 1") }
+    guard batch >= 1 && batch <= 1024 else { throw ValidationError("--batch must be between 1 and 1024") }
+    guard !inputs.isEmpty else { throw ValidationError("give at least one image or .npy file") }
+  }
+
+  func run() throws {
+    try reportingErrors {
+      let loaded = try LoadedModel.load(path: model, labelsPath: labels, presetName: preset)
+      let items = try ModelInput.load(paths: inputs, preset: loaded.preset)
+      var records: [PredictionRecord] = []
+      for group in ModelInput.batches(items, size: batch) {
+        let trace = try loaded.network.forward(Tensor.batch(group.map(\.tensor)))
+        let output = try trace.output()
+        let classes = output.count / max(group.count, 1)
+        for (index, item) in group.enumerated() {
+          let row = Array(output.values[index * classes ..< (index + 1) * classes])
+          let probabilities = softmax(row)
+          let ranked = row.indices.sorted { row[$0] != row[$1] ? row[$0] > row[$1] : $0 < $1 }.prefix(top)
+          records.append(PredictionRecord(
+            input: item.name,
+            top: ranked.map { .init(index: $0, label: loaded.label($0), probability: probabilities[$0], logit: row[$0]) },
+            logits: logits ? row : nil))
+        }
+      }
+      if json {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        print(String(decoding: try encoder.encode(records), as: UTF8.self))
+      } else {
+        for record in records {
+          print(record.input)
+          for (rank, entry) in record.top.enumerated() {
+            print(String(format: "  %d. %@ (%d)  p=%.4f  logit=%.3f", rank + 1, entry.label, entry.index,
+                         Double(entry.probability), Double(entry.logit)))
+          }
+        }
+      }
+    }
+  }
+}
+
+struct PredictionRecord: Encodable {
+  struct Entry: Encodable {
+    let index: Int
+    let label: String
+    let probability: Float
+    let logit: Float
+  }
+  let input: String
+  let top: [Entry]
+  let logits: [Float]?
+}
+
+/// Runs `body`, turning any library error into a one-line `CommandError`.
+func reportingErrors(_ body: () throws -> Void) throws {
+  do {
+    try body()
+  } catch let error as CommandError {
+    throw error
+  } catch let error as CustomStringConvertible & Error {
+    throw CommandError(error.description)
+  } catch {
+    throw CommandError(String(describing: error))
+  }
+}
