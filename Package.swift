@@ -59,9 +59,10 @@ let package = Package(
     .testTarget(name: "ONNXFormatTests", dependencies: ["ONNXFormat"]),
     .testTarget(name: "ONNXImportTests", dependencies: ["ONNXImport", "ONNXFormat", "Engine", "Imaging"], resources: [.copy("Fixtures")]),
     .testTarget(name: "ImagingTests", dependencies: ["Imaging"], resources: [.copy("Fixtures")]),
-    .testTarget(name: "RenderingTests", dependencies: ["Rendering", "Document"]),
+    .testTarget(name: "RenderingTests", dependencies: ["Rendering", "Document"], exclude: ["Goldens"]),
     .testTarget(name: "NotebooksTests", dependencies: ["Notebooks"]),
     .testTarget(name: "ModelLoadingTests", dependencies: ["ModelLoading", "Engine", "Imaging"]),
     .testTarget(name: "CLITests", dependencies: []),
+    .testTarget(name: "MethodsTests", dependencies: ["Methods", "Engine", "ONNXImport", "Imaging"]),
   ]
 )

@@ -1,1 +1,107 @@
-print("benchmark")
+import Engine
+import Foundation
+import ModelLoading
+
+// Release-mode benchmark of the engine: forward, and forward + backward to the input, at batch 1
+// and 16, for the bundled model and any ONNX files given. Median of N timed runs after warm-up.
+//
+//   swift run -c release ConvLensBenchmark [--runs N] [--json FILE] [MODEL.onnx ...]
+
+struct Measurement: Codable {
+  let model: String
+  let task: String
+  let batch: Int
+  let runs: Int
+  let medianMilliseconds: Double
+  let millisecondsPerImage: Double
+  let minMilliseconds: Double
+}
+
+func median(_ values: [Double]) -> Double {
+  let sorted = values.sorted()
+  return sorted.count % 2 == 1 ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
+}
+
+func time(_ body: () throws -> Void) rethrows -> Double {
+  let start = DispatchTime.now().uptimeNanoseconds
+  try body()
+  return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6
+}
+
+var arguments = Array(CommandLine.arguments.dropFirst())
+var runs = 20
+var jsonPath: String?
+var tasks = ["forward", "forward+backward"]
+var batches = [1, 16]
+var modelPaths: [String?] = []
+var profile = false
+while let argument = arguments.first {
+  arguments.removeFirst()
+  switch argument {
+  case "--runs": runs = Int(arguments.removeFirst()) ?? runs
+  case "--json": jsonPath = arguments.removeFirst()
+  case "--forward-only": tasks = ["forward"]
+  case "--profile": profile = true
+  case "--batch": batches = arguments.removeFirst().split(separator: ",").compactMap { Int($0) }
+  default: modelPaths.append(argument)
+  }
+}
+if modelPaths.isEmpty { modelPaths = [nil] }
+
+var results: [Measurement] = []
+do {
+  for path in modelPaths {
+    let model = try LoadedModel.load(path: path)
+    let network = model.network
+    let name = path.map { URL(fileURLWithPath: $0).lastPathComponent } ?? "efficientnet-lite0 (bundled)"
+    let shape = network.declaredInputShape.map { $0.map { max($0, 1) } } ?? [1, 3, 224, 224]
+    for batch in batches {
+      var generator = SystemRandomNumberGenerator()
+      let count = batch * shape.dropFirst().reduce(1, *)
+      let input = Tensor(shape: [batch] + shape.dropFirst(), values: (0..<count).map { _ in Float.random(in: -1...1, using: &generator) })
+      for task in tasks {
+        let work = {
+          let trace = try network.forward(input)
+          if task == "forward+backward" {
+            let logits = try trace.output()
+            let classes = (0..<batch).map { item in
+              (0..<logits.shape[1]).max { logits.values[item * logits.shape[1] + $0] < logits.values[item * logits.shape[1] + $1] } ?? 0
+            }
+            let seed = try Trace.oneHotSeed(shape: logits.shape, classes: classes)
+            _ = try trace.backward(seed: seed, at: network.outputNames[0], to: [network.inputName])
+          } else {
+            _ = try trace.output()
+          }
+        }
+        for _ in 0..<3 { try work() }
+        if profile {
+          var byType: [String: Double] = [:]
+          for _ in 0..<runs { _ = try network.forward(input) { node, seconds in byType[node.op.typeName, default: 0] += seconds } }
+          for (type, seconds) in byType.sorted(by: { $0.value > $1.value }) {
+            print(String(format: "  %-20@ %8.2f ms per forward", type, seconds * 1000 / Double(runs)))
+          }
+        }
+        var times: [Double] = []
+        for _ in 0..<runs { times.append(try time(work)) }
+        let med = median(times)
+        results.append(Measurement(model: name, task: task, batch: batch, runs: runs, medianMilliseconds: med,
+                                   millisecondsPerImage: med / Double(batch), minMilliseconds: times.min() ?? med))
+      }
+    }
+  }
+} catch {
+  FileHandle.standardError.write(Data("benchmark: \(error)\n".utf8))
+  exit(1)
+}
+
+print("model                              task               batch   median ms   ms/image   min ms")
+for r in results {
+  let model = r.model.padding(toLength: 34, withPad: " ", startingAt: 0)
+  let task = r.task.padding(toLength: 18, withPad: " ", startingAt: 0)
+  print(String(format: "%@ %@ %5d %11.2f %10.2f %8.2f", model, task, r.batch, r.medianMilliseconds, r.millisecondsPerImage, r.minMilliseconds))
+}
+let encoder = JSONEncoder()
+encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+if let data = try? encoder.encode(results) {
+  if let jsonPath { try? data.write(to: URL(fileURLWithPath: jsonPath)) } else { print(String(decoding: data, as: UTF8.self)) }
+}

@@ -1,5 +1,5 @@
 /// A 2-D plot drawn as vectors: scatter points (t-SNE embeddings) and/or lines (score curves).
-public struct Chart: Sendable, Equatable {
+public struct Chart: Sendable, Equatable, Codable {
   public var id: String
   public var caption: String
   public var series: [ChartSeries]
@@ -24,8 +24,8 @@ public struct Chart: Sendable, Equatable {
   }
 }
 
-public struct ChartSeries: Sendable, Equatable {
-  public enum Style: String, Sendable, Equatable {
+public struct ChartSeries: Sendable, Equatable, Codable {
+  public enum Style: String, Sendable, Equatable, Codable {
     case points, line, lineWithPoints
   }
   /// Legend text; an empty label is left out of the legend.
@@ -42,7 +42,7 @@ public struct ChartSeries: Sendable, Equatable {
   }
 }
 
-public struct ChartPoint: Sendable, Equatable {
+public struct ChartPoint: Sendable, Equatable, Codable {
   public var x: Double
   public var y: Double
   public init(x: Double, y: Double) {

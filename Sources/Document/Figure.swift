@@ -1,5 +1,5 @@
 /// Images side by side with one caption, e.g. input | Grad-CAM | guided Grad-CAM.
-public struct Figure: Sendable, Equatable {
+public struct Figure: Sendable, Equatable, Codable {
   /// Stable identifier (e.g. the step name); used for HTML anchors and `--figures` file names.
   public var id: String
   /// What is shown in the PDF and first in HTML.
@@ -26,12 +26,12 @@ public struct Figure: Sendable, Equatable {
 }
 
 /// What a figure shows; HTML adds an opacity slider to `.heatmap` figures that have overlays.
-public enum FigureKind: String, Sendable, Equatable {
+public enum FigureKind: String, Sendable, Equatable, Codable {
   case image, heatmap, filters, activations, neighbours
 }
 
 /// One picture of a figure, optionally with a heatmap blended over it at `alpha`.
-public struct FigurePanel: Sendable, Equatable {
+public struct FigurePanel: Sendable, Equatable, Codable {
   public var image: RasterImage
   /// Same aspect ratio as `image`; drawn over it with opacity `alpha` (0...1).
   public var overlay: RasterImage?
@@ -54,7 +54,7 @@ public struct FigurePanel: Sendable, Equatable {
 }
 
 /// One option of a figure's class switcher (HTML only).
-public struct FigureVariant: Sendable, Equatable {
+public struct FigureVariant: Sendable, Equatable, Codable {
   /// Button text, e.g. "tabby cat (0.62)".
   public var label: String
   public var panels: [FigurePanel]
@@ -66,7 +66,7 @@ public struct FigureVariant: Sendable, Equatable {
 }
 
 /// A horizontal colour scale drawn under a figure; stops are spread evenly from min to max.
-public struct Colorbar: Sendable, Equatable {
+public struct Colorbar: Sendable, Equatable, Codable {
   public var colormapStops: [RGB]
   public var minLabel: String
   public var maxLabel: String
@@ -81,7 +81,7 @@ public struct Colorbar: Sendable, Equatable {
 }
 
 /// Small tiles in rows of `columns` with one caption for the whole grid.
-public struct Grid: Sendable, Equatable {
+public struct Grid: Sendable, Equatable, Codable {
   public var id: String
   public var columns: Int
   /// Each tile's `caption` is its short label; tiles normally have one panel.

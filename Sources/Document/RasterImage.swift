@@ -1,6 +1,6 @@
 /// An 8-bit straight (not premultiplied) RGBA picture, row-major, top row first:
 /// byte `4 * (y * width + x) + c` holds channel c (0 red, 1 green, 2 blue, 3 alpha) of pixel (x, y).
-public struct RasterImage: Sendable, Equatable {
+public struct RasterImage: Sendable, Hashable, Codable {
   public let width: Int
   public let height: Int
   public let rgba: [UInt8]  // [height, width, 4]
@@ -19,6 +19,15 @@ public struct RasterImage: Sendable, Equatable {
     self.rgba = rgba
   }
 
+  private enum CodingKeys: String, CodingKey { case width, height, rgba }
+
+  /// Decoding checks the byte count like `init(width:height:rgba:)` (e.g. for cached step results).
+  public init(from decoder: any Decoder) throws {
+    let container = try decoder.container(keyedBy: CodingKeys.self)
+    try self.init(width: container.decode(Int.self, forKey: .width), height: container.decode(Int.self, forKey: .height),
+                  rgba: container.decode([UInt8].self, forKey: .rgba))
+  }
+
   /// Builds an image by calling `pixel(x, y)` for every pixel; handy for synthetic pictures.
   public init(width: Int, height: Int, pixel: (Int, Int) -> RGBA) throws {
     var bytes = [UInt8]()
@@ -34,7 +43,7 @@ public struct RasterImage: Sendable, Equatable {
 }
 
 /// An opaque 8-bit colour.
-public struct RGB: Sendable, Equatable, Hashable {
+public struct RGB: Sendable, Hashable, Codable {
   public var r: UInt8
   public var g: UInt8
   public var b: UInt8
@@ -51,7 +60,7 @@ public struct RGB: Sendable, Equatable, Hashable {
 }
 
 /// An 8-bit colour with straight alpha.
-public struct RGBA: Sendable, Equatable {
+public struct RGBA: Sendable, Hashable, Codable {
   public var r: UInt8
   public var g: UInt8
   public var b: UInt8

@@ -3,7 +3,7 @@
 // and tests can construct them by hand.
 
 /// A whole report: a title block followed by blocks in reading order.
-public struct ReportDocument: Sendable, Equatable {
+public struct ReportDocument: Sendable, Equatable, Codable {
   public var title: String
   public var subtitle: String?
   public var author: String?
@@ -28,8 +28,10 @@ public struct ReportDocument: Sendable, Equatable {
 
 /// One unit of content. Headings (explicit or `#` lines inside Markdown) are numbered 1, 1.1, 1.1.1;
 /// figures, grids and charts share one figure counter.
-public indirect enum Block: Sendable, Equatable {
-  /// Level 1...6; levels 1 and 2 appear in the table of contents, levels 1...3 are numbered.
+public indirect enum Block: Sendable, Equatable, Codable {
+  /// Level 1...6, relative: the shallowest level used in the document counts as the top (so notes
+  /// that start sections at `##` number them 1, 2, ...). The top two levels appear in the table of
+  /// contents and PDF bookmarks, the top three are numbered.
   case heading(level: Int, text: String)
   /// CommonMark + GFM tables; raw HTML is omitted by both backends.
   case markdown(String)
@@ -45,7 +47,7 @@ public indirect enum Block: Sendable, Equatable {
 }
 
 /// A table of plain-text cells (no Markdown inside; use `.markdown` with a GFM table for that).
-public struct Table: Sendable, Equatable {
+public struct Table: Sendable, Equatable, Codable {
   public var header: [String]
   public var rows: [[String]]
   public var caption: String?
@@ -60,6 +62,6 @@ public struct Table: Sendable, Equatable {
   }
 }
 
-public enum ColumnAlignment: String, Sendable, Equatable {
+public enum ColumnAlignment: String, Sendable, Equatable, Codable {
   case left, center, right
 }

@@ -9,17 +9,14 @@ public struct ClassLabels: Sendable, Equatable {
   }
 
   public static func load(contentsOf url: URL) throws -> ClassLabels {
-    let name = url.isFileURL ? url.path : url.absoluteString
-    guard FileManager.default.fileExists(atPath: url.path) else {
-      throw ClassLabelsError(file: name, message: "no such file")
-    }
+    let name = FileReading.displayName(url)
+    let data: Data
     do {
-      return try parse(data: try Data(contentsOf: url), name: name)
-    } catch let error as ClassLabelsError {
-      throw error
+      data = try FileReading.contents(of: url)
     } catch {
-      throw ClassLabelsError(file: name, message: "cannot read the file (\(error.localizedDescription))")
+      throw ClassLabelsError(file: name, message: error.reason)
     }
+    return try parse(data: data, name: name)
   }
 
   /// One label per line (LF or CRLF); surrounding spaces are trimmed, trailing blank lines are

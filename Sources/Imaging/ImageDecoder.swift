@@ -4,16 +4,12 @@ import Foundation
 /// from the file name, so a PNG named `.jpg` loads; errors name the format actually found.
 public enum ImageDecoder {
   public static func decode(contentsOf url: URL, limits: ImageLimits = .default) throws -> RGBImage {
-    let name = url.isFileURL ? url.path : url.absoluteString
-    guard FileManager.default.fileExists(atPath: url.path) else {
-      throw ImageDecodingError(file: name, kind: .unreadable, message: "no such file")
-    }
+    let name = FileReading.displayName(url)
     let data: Data
     do {
-      data = try Data(contentsOf: url)
+      data = try FileReading.contents(of: url)
     } catch {
-      throw ImageDecodingError(file: name, kind: .unreadable,
-                               message: "cannot read the file (\(error.localizedDescription))")
+      throw ImageDecodingError(file: name, kind: .unreadable, message: error.reason)
     }
     return try decode(data: data, name: name, limits: limits)
   }
@@ -33,7 +29,8 @@ public enum ImageDecoder {
     }
   }
 
-  /// " (the name says JPEG)" when the extension claims another format than the content, else "".
+  /// " (the content is PNG although the name says JPEG)" when the extension claims another
+  /// format than the content, else "".
   static func extensionNote(_ name: String, _ format: ImageFormat) -> String {
     let ext = (name as NSString).pathExtension.lowercased()
     let claimed: String? = switch ext {
@@ -67,6 +64,8 @@ enum ImageFormat: Equatable {
     let head = [UInt8](data.prefix(12))
     func starts(with magic: [UInt8]) -> Bool { head.count >= magic.count && Array(head.prefix(magic.count)) == magic }
     if starts(with: pngSignature) { return .png }
+    // A file cut inside the 8-byte signature is still a (truncated) PNG for the messages.
+    if head.count >= 4, head.count < 8, pngSignature.starts(with: head) { return .png }
     if starts(with: [0xFF, 0xD8, 0xFF]) { return .jpeg }
     // Known formats we do not read, named so the user knows what to convert.
     if starts(with: Array("GIF8".utf8)) { return .other("GIF data") }

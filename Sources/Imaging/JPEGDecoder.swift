@@ -25,7 +25,8 @@ enum JPEGDecoder {
       tjDecompressHeader3(handle, buffer.baseAddress, UInt(buffer.count), &width, &height, &subsampling, &colourspace)
     }
     guard headerStatus == 0 else {
-      throw failure(.invalidJPEG, "bad header (\(errorText(handle)))")
+      let hint = JPEGMarkers.endsWithEndOfImage(bytes) ? "" : "; no FF D9 end marker, so probably truncated"
+      throw failure(.invalidJPEG, "bad header (\(errorText(handle))\(hint))")
     }
     guard width > 0, height > 0 else {
       throw failure(.invalidJPEG, "truncated: no frame header before the data ends (after \(bytes.count) bytes)")
@@ -97,6 +98,12 @@ enum CMYKConversion {
 
 /// A walk over the JPEG marker segments before the first scan.
 enum JPEGMarkers {
+  /// Whether the last two bytes are the end-of-image marker FF D9 (a hint for truncation only:
+  /// some writers append data after it).
+  static func endsWithEndOfImage(_ bytes: [UInt8]) -> Bool {
+    bytes.count >= 4 && bytes[bytes.count - 2] == 0xFF && bytes[bytes.count - 1] == 0xD9
+  }
+
   /// Whether an APP14 segment whose payload starts with "Adobe" precedes the image data.
   static func hasAdobeSegment(_ bytes: [UInt8]) -> Bool {
     var offset = 2  // after SOI (FF D8)

@@ -23,15 +23,12 @@ public enum NPYFile {
   static let magic: [UInt8] = [0x93] + Array("NUMPY".utf8)
 
   public static func read(contentsOf url: URL) throws -> NPYArray {
-    let name = url.isFileURL ? url.path : url.absoluteString
-    guard FileManager.default.fileExists(atPath: url.path) else {
-      throw NPYError(file: name, message: "no such file")
-    }
+    let name = FileReading.displayName(url)
     let data: Data
     do {
-      data = try Data(contentsOf: url)
+      data = try FileReading.contents(of: url)
     } catch {
-      throw NPYError(file: name, message: "cannot read the file (\(error.localizedDescription))")
+      throw NPYError(file: name, message: error.reason)
     }
     return try read(data: data, name: name)
   }

@@ -24,6 +24,9 @@ struct PNGHeader: Equatable {
   /// Throws a one-phrase reason (no file name) when the header is missing or malformed.
   static func parse(_ data: Data) throws(PNGHeaderProblem) -> PNGHeader {
     let bytes = [UInt8](data.prefix(33))
+    if bytes.count < 8, ImageFormat.pngSignature.starts(with: bytes) {
+      throw PNGHeaderProblem("truncated: the file ends after \(bytes.count) bytes, inside the PNG signature")
+    }
     guard bytes.count >= 8, Array(bytes[0..<8]) == ImageFormat.pngSignature else {
       throw PNGHeaderProblem("missing the PNG signature")
     }

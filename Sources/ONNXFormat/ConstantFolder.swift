@@ -2,6 +2,9 @@
 // (Shape -> Gather -> Unsqueeze -> Concat -> Reshape) load as plain constants. A node is folded
 // when its op is listed below and every input is constant, or, for Shape, when its input's shape
 // is fully known. Identity on an activation is not constant and so stays a node.
+// Note: Shape of an activation is folded from the declared shape, so a declared batch of 1 is
+// baked into the folded result (e.g. a Reshape target [1, -1]); the importer must treat such a
+// leading 1 as the batch if it lets the batch vary.
 
 struct ConstantFolder {
   let limits: ONNXLoadLimits
@@ -71,7 +74,7 @@ struct ConstantFolder {
     case "Identity": return try input(0)
     case "Constant": return FoldValueOps.constant(node)
     case "Size": return FoldShapeOps.size(try input(0))
-    case "Gather": return try FoldShapeOps.gather(node, data: input(0), indices: input(1))
+    case "Gather": return try FoldShapeOps.gather(node, data: input(0), indices: input(1), limit: limit)
     case "Unsqueeze": return try FoldShapeOps.unsqueeze(node, data: input(0), axes: optional(1))
     case "Squeeze": return try FoldShapeOps.squeeze(node, data: input(0), axes: optional(1))
     case "Concat": return try FoldShapeOps.concat(node, inputs.indices.map { try input($0) })

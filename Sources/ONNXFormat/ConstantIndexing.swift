@@ -22,14 +22,17 @@ enum ConstantIndexing {
 
   /// Element count of a computed shape, refused when a dim is negative, the product overflows,
   /// or it exceeds `limit` (checked before anything of that size is allocated).
+  /// As in checkedShape, the product of the non-zero dims must fit as well.
   static func checkedCount(_ shape: [Int], limit: Int) throws -> Int {
-    var count = 1
+    var nonZeroProduct = 1
     for dim in shape {
       guard dim >= 0 else { throw FoldingError("result shape \(shape) has a negative dimension") }
-      let (product, overflow) = count.multipliedReportingOverflow(by: dim)
+      guard dim != 0 else { continue }
+      let (product, overflow) = nonZeroProduct.multipliedReportingOverflow(by: dim)
       guard !overflow else { throw FoldingError("result shape \(shape) overflows a 64-bit element count") }
-      count = product
+      nonZeroProduct = product
     }
+    let count = shape.contains(0) ? 0 : nonZeroProduct
     guard count <= limit else { throw FoldingError("result has \(count) elements, more than the limit of \(limit)") }
     return count
   }
@@ -52,11 +55,13 @@ enum ConstantIndexing {
       result.append(offset)
       // Odometer step: increment the last axis, carrying into earlier ones.
       var axis = shape.count - 1
+      // Wrapping arithmetic: a huge stride (Slice with a huge step on a length-1 axis) is added
+      // and removed again in the same step; every offset that is appended is a real index.
       while axis >= 0 {
         position[axis] += 1
-        offset += strides[axis]
+        offset &+= strides[axis]
         if position[axis] < shape[axis] { break }
-        offset -= strides[axis] * shape[axis]
+        offset &-= strides[axis] &* shape[axis]
         position[axis] = 0
         axis -= 1
       }

@@ -18,8 +18,10 @@ enum FoldShapeOps {
   }
 
   /// Gather(data, indices), axis attribute: out shape = data[..<axis] + indices.shape + data[axis+1...].
-  static func gather(_ node: ONNXNode, data: ONNXConstant, indices: ONNXConstant) throws -> ONNXConstant {
+  static func gather(_ node: ONNXNode, data: ONNXConstant, indices: ONNXConstant, limit: Int) throws -> ONNXConstant {
     let axis = try ConstantIndexing.normalizedAxis(node.intAttribute("axis") ?? 0, rank: data.shape.count)
+    let shape = Array(data.shape[..<axis]) + indices.shape + Array(data.shape[(axis + 1)...])
+    _ = try ConstantIndexing.checkedCount(shape, limit: limit)
     let axisDim = data.shape[axis]
     let outer = data.shape[..<axis].reduce(1, *)
     let inner = data.shape[(axis + 1)...].reduce(1, *)
@@ -37,7 +39,6 @@ enum FoldShapeOps {
         flat.append(contentsOf: base..<(base + inner))
       }
     }
-    let shape = Array(data.shape[..<axis]) + indices.shape + Array(data.shape[(axis + 1)...])
     return data.picking(flat, shape: shape)
   }
 
@@ -108,7 +109,7 @@ enum FoldShapeOps {
       throw FoldingError("shape \(requested.intValues) is not a valid Reshape target")
     }
     if let axis = inferred.first {
-      let known = shape.filter { $0 != -1 }.reduce(1, *)
+      let known = try ConstantIndexing.checkedCount(shape.filter { $0 != -1 }, limit: Int.max)
       guard known > 0, data.count % known == 0 else {
         throw FoldingError("cannot infer the -1 in \(requested.intValues) for \(data.count) elements")
       }
@@ -152,18 +153,20 @@ enum FoldShapeOps {
       let start = startList[i] < 0 ? startList[i] + dim : startList[i]
       let end = endList[i] < 0 ? endList[i] + dim : endList[i]
       let first: Int, stop: Int, length: Int
+      // length = ceil(distance / |step|), written so that |step| up to INT64_MIN cannot overflow.
       if step > 0 {
         first = min(max(start, 0), dim)
         stop = min(max(end, 0), dim)
-        length = stop > first ? (stop - first + step - 1) / step : 0
+        length = stop > first ? (stop - first - 1) / step + 1 : 0
       } else {
         first = min(max(start, 0), dim - 1)
         stop = min(max(end, -1), dim - 1)
-        length = first > stop ? (first - stop - step - 1) / -step : 0
+        length = first > stop ? Int(UInt(first - stop - 1) / step.magnitude) + 1 : 0
       }
       shape[axis] = length
       base += first * strides[axis]
-      sliceStrides[axis] = strides[axis] * step
+      // Wrapping: a huge step only matters when length is 1, where the stride is never applied.
+      sliceStrides[axis] = strides[axis] &* step
     }
     return data.picking(ConstantIndexing.flatIndices(shape: shape, strides: sliceStrides, base: base), shape: shape)
   }

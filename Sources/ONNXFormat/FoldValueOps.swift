@@ -46,7 +46,10 @@ enum FoldValueOps {
       guard step != 0 else { throw FoldingError("delta is 0") }
       let (span, overflow) = stop.subtractingReportingOverflow(first)
       guard !overflow else { throw FoldingError("limit - start overflows") }
-      let count = (span > 0) == (step > 0) && span != 0 ? (span / step) + (span % step != 0 ? 1 : 0) : 0
+      // Int.min / -1 is the one quotient that overflows; its count is far past any limit anyway.
+      let (quotient, quotientOverflow) = span.dividedReportingOverflow(by: step)
+      guard !quotientOverflow else { throw FoldingError("Range(\(first), \(stop), \(step)) has too many elements") }
+      let count = (span > 0) == (step > 0) && span != 0 ? quotient + (span % step != 0 ? 1 : 0) : 0
       _ = try ConstantIndexing.checkedCount([count], limit: limit)
       return ONNXConstant(shape: [count], int64s: (0..<count).map { Int64(first + $0 * step) })
     }
@@ -94,16 +97,16 @@ enum FoldValueOps {
   static func select(condition: ONNXConstant, _ x: ONNXConstant, _ y: ONNXConstant, limit: Int) throws -> ONNXConstant {
     let shape = try ConstantIndexing.broadcastShape([condition.shape, x.shape, y.shape])
     _ = try ConstantIndexing.checkedCount(shape, limit: limit)
-    let c = condition.int64Values
+    let c = condition.floatValues.map { $0 != 0 }
     let ci = ConstantIndexing.broadcastIndices(from: condition.shape, to: shape)
     let xi = ConstantIndexing.broadcastIndices(from: x.shape, to: shape)
     let yi = ConstantIndexing.broadcastIndices(from: y.shape, to: shape)
     if x.isInteger && y.isInteger {
       let a = x.int64Values, b = y.int64Values
-      return ONNXConstant(shape: shape, int64s: ci.indices.map { c[ci[$0]] != 0 ? a[xi[$0]] : b[yi[$0]] })
+      return ONNXConstant(shape: shape, int64s: ci.indices.map { c[ci[$0]] ? a[xi[$0]] : b[yi[$0]] })
     }
     let a = x.floatValues, b = y.floatValues
-    return ONNXConstant(shape: shape, floats: ci.indices.map { c[ci[$0]] != 0 ? a[xi[$0]] : b[yi[$0]] })
+    return ONNXConstant(shape: shape, floats: ci.indices.map { c[ci[$0]] ? a[xi[$0]] : b[yi[$0]] })
   }
 
   /// The broadcast shape of two constants and, per output element, the source index in each.

@@ -16,7 +16,7 @@ public enum ONNXFileLoader {
       guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory), !isDirectory.boolValue else {
         throw ONNXFormatError(.fileNotFound)
       }
-      let size = (try? FileManager.default.attributesOfItem(atPath: url.path)[.size] as? Int) ?? 0
+      let size = (try? url.resourceValues(forKeys: [.fileSizeKey]).fileSize) ?? 0
       guard size <= limits.maxFileBytes else { throw ONNXFormatError(.fileTooLarge(bytes: size, limit: limits.maxFileBytes)) }
       let data: Data
       do {
@@ -53,7 +53,7 @@ public enum ONNXFileLoader {
       options.discardUnknownFields = true
       model = try Onnx_ModelProto(serializedBytes: data, options: options)
     } catch {
-      throw ONNXFormatError(.notProtobuf(reason: String(describing: error)))
+      throw ONNXFormatError(.notProtobuf(reason: decodingFailure(error)))
     }
     let opset = try defaultOpset(of: model)
     guard model.hasGraph else { throw ONNXFormatError(.noGraph) }
@@ -89,6 +89,17 @@ public enum ONNXFileLoader {
     return ONNXGraph(
       irVersion: Int(model.irVersion), opsetVersion: opset, producerName: model.producerName,
       inputs: inputs, outputs: outputs, valueShapes: valueShapes, constants: constants, nodes: remaining)
+  }
+
+  /// A readable reason for a SwiftProtobuf decoding error.
+  private static func decodingFailure(_ error: Error) -> String {
+    switch error as? BinaryDecodingError {
+    case .truncated?: return "the data ends inside a field; the file is truncated"
+    case .malformedProtobuf?: return "malformed protobuf data; the file is not a protobuf message"
+    case .invalidUTF8?: return "a string field is not valid UTF-8"
+    case .messageDepthLimit?: return "messages are nested deeper than the decoder's limit"
+    default: return String(describing: error)
+    }
   }
 
   /// The version of the default ("" or "ai.onnx") domain, checked against `supportedOpsets`.

@@ -33,7 +33,8 @@ public struct ONNXGraph: Sendable {
   }
 }
 
-/// A named graph input or output with its declared dims (nil = symbolic or unknown dim).
+/// A named graph input or output with its declared dims (nil = symbolic or unknown dim;
+/// [] when the file declares no shape at all, in which case `valueShapes` has no entry).
 public struct ONNXValueInfo: Sendable, Equatable {
   public var name: String
   public var dims: [Int?]

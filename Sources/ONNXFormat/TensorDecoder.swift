@@ -24,11 +24,10 @@ struct TensorDecoder {
     let storage: ONNXConstant.Storage
     if tensor.hasDataLocation && tensor.dataLocation == .external {
       guard let externalData else { throw ONNXFormatError(.externalDataWithoutFolder(tensor: tensorName)) }
-      // count * byteWidth cannot overflow: count <= maxElements and both were checked.
-      let bytes = try externalData.bytes(for: tensor, name: tensorName, expectedBytes: count * type.byteWidth)
+      let bytes = try externalData.bytes(for: tensor, name: tensorName, expectedBytes: try byteCount(count, type, tensorName))
       storage = Self.values(fromLittleEndian: bytes, type: type, count: count)
     } else if tensor.hasRawData {
-      let expected = count * type.byteWidth
+      let expected = try byteCount(count, type, tensorName)
       guard tensor.rawData.count == expected else {
         throw ONNXFormatError(
           .dataSizeMismatch(tensor: tensorName, field: "bytes in raw_data", expected: expected, actual: tensor.rawData.count))
@@ -38,6 +37,12 @@ struct TensorDecoder {
       storage = try Self.values(fromTypedFieldsOf: tensor, type: type, count: count, name: tensorName)
     }
     return ONNXConstant(shape: shape, storage: storage)
+  }
+
+  private func byteCount(_ count: Int, _ type: TensorElementType, _ name: String) throws -> Int {
+    let (bytes, overflow) = count.multipliedReportingOverflow(by: type.byteWidth)
+    guard !overflow else { throw ONNXFormatError(.tooManyElements(tensor: name, count: count, limit: Int.max / type.byteWidth)) }
+    return bytes
   }
 
   /// Values from a little-endian byte buffer of exactly `count * type.byteWidth` bytes.
@@ -96,15 +101,19 @@ struct TensorDecoder {
 }
 
 /// Validates dims (no negatives, no overflow, at most limits.maxElements) before anything is
-/// allocated and returns them as Ints with the element count (1 for a scalar).
+/// allocated and returns them as Ints with the element count (1 for a scalar). The product of
+/// the non-zero dims must fit too, so that later partial products of an empty tensor's dims
+/// (e.g. [0, 2^40, 2^40]) cannot overflow either.
 func checkedShape(_ dims: [Int64], tensor: String, limits: ONNXLoadLimits) throws -> ([Int], Int) {
-  var count = 1
+  var nonZeroProduct = 1
   for dim in dims {
     guard dim >= 0 else { throw ONNXFormatError(.negativeDimension(tensor: tensor, dims: dims)) }
-    let (product, overflow) = count.multipliedReportingOverflow(by: Int(dim))
+    guard dim != 0 else { continue }
+    let (product, overflow) = nonZeroProduct.multipliedReportingOverflow(by: Int(dim))
     guard !overflow else { throw ONNXFormatError(.elementCountOverflow(tensor: tensor, dims: dims)) }
-    count = product
+    nonZeroProduct = product
   }
+  let count = dims.contains(0) ? 0 : nonZeroProduct
   guard count <= limits.maxElements else {
     throw ONNXFormatError(.tooManyElements(tensor: tensor, count: count, limit: limits.maxElements))
   }

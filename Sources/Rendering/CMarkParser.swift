@@ -37,7 +37,8 @@ enum MarkdownParser {
   /// Default options only: raw HTML is never passed through (no CMARK_OPT_UNSAFE).
   static func parse(_ source: String) -> [MarkdownNode] {
     cmark_gfm_core_extensions_ensure_registered()
-    let options = CMARK_OPT_DEFAULT
+    // Table cells get style="text-align: ..." (not align=), which the report's CSS cannot override.
+    let options = CMARK_OPT_DEFAULT | CMARK_OPT_TABLE_PREFER_STYLE_ATTRIBUTES
     guard let parser = cmark_parser_new(options) else { return [] }
     defer { cmark_parser_free(parser) }
     for name in ["table", "strikethrough", "autolink"] {

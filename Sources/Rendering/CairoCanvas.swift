@@ -1,11 +1,15 @@
 // Drawing on a Cairo context: the painter's whole vocabulary, so no other file calls cairo_* drawing.
 import CCairo
+import Foundation
 import Document
 
 /// Owns one `cairo_t`. Confined to the render that created it (see `CairoSurface`).
 final class Canvas: @unchecked Sendable {
   let context: OpaquePointer
   let surface: CairoSurface
+  /// One Cairo surface per distinct picture, so a PDF embeds an image drawn many times (the input
+  /// photo beside every method) once: Cairo's PDF backend shares a source surface between uses.
+  private var imageSurfaces: [RasterImage: CairoSurface] = [:]
 
   init(surface: CairoSurface) throws {
     guard let context = cairo_create(surface.pointer) else {
@@ -16,6 +20,14 @@ final class Canvas: @unchecked Sendable {
   }
 
   deinit { cairo_destroy(context) }
+
+  /// Throws if any drawing call put the context into an error state (Cairo then ignores the rest).
+  func checkStatus() throws {
+    let status = cairo_status(context)
+    guard status == CAIRO_STATUS_SUCCESS else {
+      throw RenderingError.cairo("drawing failed: \(String(cString: cairo_status_to_string(status)))")
+    }
+  }
 
   func save() { cairo_save(context) }
   func restore() { cairo_restore(context) }
@@ -88,27 +100,13 @@ final class Canvas: @unchecked Sendable {
   /// `pixelated` keeps hard pixel edges (filters, tiny maps); otherwise bilinear.
   func drawImage(_ image: RasterImage, x: Double, y: Double, width: Double, height: Double,
                  alpha: Double = 1, pixelated: Bool = false) throws {
-    let source = try CairoSurface.image(width: image.width, height: image.height)
-    let stride = Int(cairo_image_surface_get_stride(source.pointer))
-    guard let base = cairo_image_surface_get_data(source.pointer) else {
-      throw RenderingError.cairo("image surface has no pixel data")
+    let source: CairoSurface
+    if let cached = imageSurfaces[image] {
+      source = cached
+    } else {
+      source = try CairoSurface.raster(image)
+      imageSurfaces[image] = source
     }
-    cairo_surface_flush(source.pointer)
-    image.rgba.withUnsafeBufferPointer { rgba in
-      for row in 0..<image.height {
-        let out = (base + row * stride).withMemoryRebound(to: UInt32.self, capacity: image.width) { $0 }
-        for column in 0..<image.width {
-          let i = 4 * (row * image.width + column)
-          let a = UInt32(rgba[i + 3])
-          // Cairo wants premultiplied 0xAARRGGBB; round(c * a / 255).
-          let r = (UInt32(rgba[i]) * a + 127) / 255
-          let g = (UInt32(rgba[i + 1]) * a + 127) / 255
-          let b = (UInt32(rgba[i + 2]) * a + 127) / 255
-          out[column] = (a << 24) | (r << 16) | (g << 8) | b
-        }
-      }
-    }
-    cairo_surface_mark_dirty(source.pointer)
     save()
     defer { restore() }
     cairo_rectangle(context, x, y, width, height)
@@ -118,20 +116,34 @@ final class Canvas: @unchecked Sendable {
     cairo_set_source_surface(context, source.pointer, 0, 0)
     let pattern = cairo_get_source(context)
     cairo_pattern_set_filter(pattern, pixelated ? CAIRO_FILTER_NEAREST : CAIRO_FILTER_GOOD)
-    cairo_pattern_set_extend(pattern, CAIRO_EXTEND_PAD)
+    // PAD keeps raster edges crisp when resampling; vector surfaces get NONE so Cairo embeds the
+    // picture itself (once) instead of a padded copy per use.
+    cairo_pattern_set_extend(pattern, surface.kind == .image ? CAIRO_EXTEND_PAD : CAIRO_EXTEND_NONE)
     if alpha >= 1 { cairo_paint(context) } else { cairo_paint_with_alpha(context, max(0, alpha)) }
   }
 
-  /// Everything drawn until `endTag()` becomes a link to (`x`, `y`) on 1-based `page` (PDF only;
-  /// other surfaces ignore tags).
-  func beginInternalLink(page: Int, x: Double, y: Double) {
-    cairo_tag_begin(context, CAIRO_TAG_LINK, linkAttributes(page: page, x: x, y: y))
+  /// Everything drawn until `endLink()` becomes a link to the named destination (PDF only; other
+  /// surfaces ignore tags). Named, because cairo 1.16 drops explicit `page=` links to pages not
+  /// yet drawn, and contents entries always point forward.
+  func beginInternalLink(destination: String) {
+    cairo_tag_begin(context, CAIRO_TAG_LINK, "dest='\(destination)'")
   }
 
-  /// A link to an external URI covering the given rectangle.
+  /// Marks what is drawn until `endDestination()` as the named destination `name`.
+  func beginDestination(_ name: String) {
+    cairo_tag_begin(context, CAIRO_TAG_DEST, "name='\(name)'")
+  }
+
+  func endDestination() { cairo_tag_end(context, CAIRO_TAG_DEST) }
+
+  /// A link covering the given rectangle: "#name" goes to the named destination (a heading's or
+  /// figure's anchor, as in the HTML), anything else is an external URI.
   func addURILink(_ uri: String, x: Double, y: Double, width: Double, height: Double) {
-    let escaped = uri.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "'", with: "\\'")
-    let attributes = "uri='\(escaped)' rect=[\(formatNumber(x)) \(formatNumber(y)) \(formatNumber(width)) \(formatNumber(height))]"
+    func quoted(_ text: String) -> String {
+      "'" + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "'", with: "\\'") + "'"
+    }
+    let target = uri.hasPrefix("#") ? "dest=\(quoted(String(uri.dropFirst())))" : "uri=\(quoted(uri))"
+    let attributes = "\(target) rect=[\(formatNumber(x)) \(formatNumber(y)) \(formatNumber(width)) \(formatNumber(height))]"
     cairo_tag_begin(context, CAIRO_TAG_LINK, attributes)
     cairo_tag_end(context, CAIRO_TAG_LINK)
   }

@@ -83,6 +83,59 @@ final class CairoSurface: @unchecked Sendable {
     return try CairoSurface(pointer: surface, kind: .image, sink: nil)
   }
 
+  /// An image surface holding `image` (converted to Cairo's premultiplied native-endian ARGB32).
+  static func raster(_ image: RasterImage) throws -> CairoSurface {
+    let surface = try CairoSurface.image(width: image.width, height: image.height)
+    cairo_surface_flush(surface.pointer)
+    let stride = Int(cairo_image_surface_get_stride(surface.pointer))
+    guard let base = cairo_image_surface_get_data(surface.pointer) else {
+      throw RenderingError.cairo("image surface has no pixel data")
+    }
+    image.rgba.withUnsafeBufferPointer { rgba in
+      for row in 0..<image.height {
+        let out = (base + row * stride).withMemoryRebound(to: UInt32.self, capacity: image.width) { $0 }
+        for column in 0..<image.width {
+          let i = 4 * (row * image.width + column)
+          let a = UInt32(rgba[i + 3])
+          // Premultiplied 0xAARRGGBB: channel = round(c * a / 255).
+          let r = (UInt32(rgba[i]) * a + 127) / 255
+          let g = (UInt32(rgba[i + 1]) * a + 127) / 255
+          let b = (UInt32(rgba[i + 2]) * a + 127) / 255
+          out[column] = (a << 24) | (r << 16) | (g << 8) | b
+        }
+      }
+    }
+    cairo_surface_mark_dirty(surface.pointer)
+    return surface
+  }
+
+  /// Decodes PNG bytes (Cairo's own reader) into an image surface.
+  static func decodePNG(_ data: Data) throws -> CairoSurface {
+    final class Reader {
+      let bytes: [UInt8]
+      var offset = 0
+      init(_ bytes: [UInt8]) { self.bytes = bytes }
+    }
+    let reader = Reader(Array(data))
+    let read: cairo_read_func_t = { closure, buffer, length in
+      guard let closure, let buffer else { return CAIRO_STATUS_READ_ERROR }
+      let reader = Unmanaged<Reader>.fromOpaque(closure).takeUnretainedValue()
+      let count = Int(length)
+      guard reader.offset + count <= reader.bytes.count else { return CAIRO_STATUS_READ_ERROR }
+      reader.bytes.withUnsafeBufferPointer { source in
+        guard let base = source.baseAddress else { return }
+        buffer.update(from: base + reader.offset, count: count)
+      }
+      reader.offset += count
+      return CAIRO_STATUS_SUCCESS
+    }
+    let closure = Unmanaged.passUnretained(reader).toOpaque()
+    guard let surface = withExtendedLifetime(reader, { cairo_image_surface_create_from_png_stream(read, closure) }) else {
+      throw RenderingError.cairo("cairo_image_surface_create_from_png_stream returned nothing")
+    }
+    return try CairoSurface(pointer: surface, kind: .image, sink: nil)
+  }
+
   /// Sets title, author and creator, and fixes both dates so two renders give the same bytes.
   func setPDFMetadata(title: String, author: String?, date: String) {
     cairo_pdf_surface_set_metadata(pointer, CAIRO_PDF_METADATA_TITLE, title)

@@ -15,6 +15,7 @@ final class ChartGeometry {
   private let xTicks: [Double]
   private let yTicks: [Double]
   private var texts: [(layout: TextLayout, x: Double, y: Double)] = []
+  var layouts: [TextLayout] { texts.map(\.layout) }
   private var legendSwatches: [(color: RGB, x: Double, y: Double)] = []
 
   init(chart: Chart, fonts: FontSystem, width available: Double, scale: Double) throws {
@@ -37,7 +38,7 @@ final class ChartGeometry {
     let legendLayouts = try legendEntries.map { try label($0.label) }
     let legendWidth = legendLayouts.isEmpty ? 0 : min(130, (legendLayouts.map { $0.size.width }.max() ?? 0) + 18)
     let yTickLayouts = chart.showsTickLabels ? try yTicks.map { try label(formatTick($0, ticks: yTicks)) } : []
-    let yAxisWidth = (yTickLayouts.map { $0.size.width }.max() ?? 0) + (chart.yLabel.isEmpty ? 6 : 18)
+    let yAxisWidth = (yTickLayouts.map { $0.size.width }.max() ?? 0) + 6
     let plotWidth = max(40, min(available - yAxisWidth - legendWidth - 8, 280) * scale)
     let plotHeight = plotWidth / max(0.25, chart.aspectRatio)
     let yLabelHeight = chart.yLabel.isEmpty ? 0.0 : try label(chart.yLabel).height + 3

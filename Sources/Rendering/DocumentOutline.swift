@@ -60,8 +60,11 @@ struct DocumentOutline: Sendable {
     var figureCount = 0
     var tableCount = 0
 
+    // Notes often keep `#` for the title and start sections at `##`: the shallowest heading level
+    // used becomes level 1, so sections are numbered 1, 2 rather than 0.1, 0.2.
+    let shallowest = DocumentOutline.shallowestHeadingLevel(document.blocks)
     func addHeading(level: Int, text: String) {
-      let clamped = min(max(level, 1), 6)
+      let clamped = min(max(level - shallowest + 1, 1), 6)
       var number = ""
       if clamped <= 3 {
         counters[clamped - 1] += 1
@@ -104,6 +107,25 @@ struct DocumentOutline: Sendable {
     }
     self.items = items
     self.headings = headings
+  }
+}
+
+extension DocumentOutline {
+  static func shallowestHeadingLevel(_ blocks: [Block]) -> Int {
+    var shallowest = 6
+    for block in blocks {
+      switch block {
+      case .heading(let level, _):
+        shallowest = min(shallowest, level)
+      case .markdown(let source):
+        for node in MarkdownParser.parse(source) where node.type == "heading" {
+          shallowest = min(shallowest, node.headingLevel)
+        }
+      default:
+        continue
+      }
+    }
+    return max(1, shallowest)
   }
 }
 

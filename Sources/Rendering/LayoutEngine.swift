@@ -31,8 +31,8 @@ final class LayoutEngine {
       }
     }
     try placeTitleBlock(paginator)
-    try placeContents(paginator)
-    paginator.newPage()
+    // The body starts on a fresh page after a table of contents, right below the title otherwise.
+    if try placeContents(paginator) { paginator.newPage() }
     paginator.place(try bodyBlocks())
     if let figureError { throw figureError }
     return paginator.finish()
@@ -57,9 +57,10 @@ final class LayoutEngine {
     paginator.placeWhole(.rule, height: 0.5, spaceBefore: 14, spaceAfter: 22)
   }
 
-  private func placeContents(_ paginator: Paginator) throws {
+  /// Returns false when there are no headings to list.
+  private func placeContents(_ paginator: Paginator) throws -> Bool {
     let entries = outline.headings.filter(\.inContents)
-    guard !entries.isEmpty else { return }
+    guard !entries.isEmpty else { return false }
     let heading = try TextLayout(fonts: fonts, markup: "<b>\(escapeMarkup(outline.words.contents))</b>",
                                  font: PageStyle.font(13), width: width)
     paginator.placeWhole(.text(heading), height: heading.height, spaceBefore: 0, spaceAfter: 10)
@@ -75,6 +76,7 @@ final class LayoutEngine {
       paginator.placeWhole(.tocEntry(heading: entry, number: number, title: title, titleX: titleX),
                            height: title.height, spaceBefore: level1 ? 5 : 1.5, spaceAfter: 0)
     }
+    return true
   }
 
   private func bodyBlocks() throws -> [PagedBlock] {

@@ -10,7 +10,7 @@ struct InlineMarkup {
 
   mutating func appendText(_ text: String) {
     markup += escapeMarkup(text)
-    plainBytes += text.utf8.count
+    plainBytes += keepingHangulWordsTogether(text).utf8.count
   }
 
   mutating func append(_ nodes: [MarkdownNode]) {

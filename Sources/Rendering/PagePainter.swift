@@ -15,7 +15,9 @@ struct PagePainter {
       case .tocEntry(let heading, let number, let title, let titleX):
         try paintContentsEntry(heading, number: number, title: title, titleX: titleX, item: item, on: canvas)
       case .heading(let box):
+        canvas.beginDestination(box.heading.anchor)
         box.layout.draw(on: canvas, x: item.x, y: item.y)
+        canvas.endDestination()
         if box.heading.level == 1 {
           let lineY = item.y + item.height - 1
           canvas.line(from: (item.x, lineY), to: (item.x + item.width, lineY), color: PageStyle.faint, width: 0.6)
@@ -24,8 +26,11 @@ struct PagePainter {
         paintText(box, sliceTop: top, sliceBottom: bottom, item: item, page: page.number, on: canvas)
       case .table(let box, let rows, let withCaption):
         paintTable(box, rows: rows, withCaption: withCaption, item: item, on: canvas)
-      case .figure(_, let geometry):
+      case .figure(let box, let geometry):
+        // "fig-N", the same anchor as the HTML, so Markdown links like [Figure 2](#fig-2) work in both.
+        canvas.beginDestination("fig-\(box.number)")
         try paintFigure(geometry, on: canvas, x: item.x, y: item.y)
+        canvas.endDestination()
       case .rule:
         canvas.line(from: (item.x, item.y), to: (item.x + item.width, item.y), color: PageStyle.faint, width: 0.5)
       }
@@ -39,11 +44,11 @@ struct PagePainter {
     if page.number > 1 {
       let half = width / 2 - 6
       let title = try TextLayout(fonts: fonts, markup: grey + escapeMarkup(plan.title) + "</span>",
-                                 font: PageStyle.font(PageStyle.smallSize), width: half)
+                                 font: PageStyle.font(PageStyle.smallSize), width: half, singleLine: true)
       title.draw(on: canvas, x: x, y: PageStyle.headerY)
       if !page.section.isEmpty {
         let section = try TextLayout(fonts: fonts, markup: grey + escapeMarkup(page.section) + "</span>",
-                                     font: PageStyle.font(PageStyle.smallSize), width: half, alignment: .right)
+                                     font: PageStyle.font(PageStyle.smallSize), width: half, alignment: .right, singleLine: true)
         section.draw(on: canvas, x: x + width - half, y: PageStyle.headerY)
       }
       let lineY = PageStyle.headerY + max(title.height, 9) + 4
@@ -60,7 +65,7 @@ struct PagePainter {
     let level1 = heading.level == 1
     let font = PageStyle.font(level1 ? 9.5 : 9, bold: level1)
     let pageLabel = try TextLayout(fonts: fonts, markup: "\(location.page)", font: font, width: 30, alignment: .right)
-    canvas.beginInternalLink(page: location.page, x: PageStyle.marginLeft, y: max(0, location.y - 8))
+    canvas.beginInternalLink(destination: heading.anchor)
     let indent = level1 ? 0.0 : 20.0
     number?.draw(on: canvas, x: item.x + indent, y: item.y, color: level1 ? PageStyle.text : PageStyle.muted)
     title.draw(on: canvas, x: item.x + titleX, y: item.y)

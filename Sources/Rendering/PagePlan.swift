@@ -46,7 +46,7 @@ struct PlacedItem {
     case .figure(let box, _): full = "#\(box.number) \(box.id)"
     case .rule: full = ""
     }
-    let flat = full.replacingOccurrences(of: "\n", with: " ")
+    let flat = full.replacingOccurrences(of: "\n", with: " ").replacingOccurrences(of: "\u{2060}", with: "")
     return flat.count > 40 ? String(flat.prefix(40)) + "…" : flat
   }
 }

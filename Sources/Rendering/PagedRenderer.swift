@@ -23,6 +23,7 @@ public struct PagedRenderer: Sendable {
         try painter.paint(page, on: canvas)
         canvas.showPage()
       }
+      try canvas.checkStatus()
       addOutline(plan, to: surface)
       return try surface.finish()
     }
@@ -37,9 +38,12 @@ public struct PagedRenderer: Sendable {
       return try plan.pages.map { page in
         let surface = try pageSurface(dpi: dpi)
         let canvas = try Canvas(surface: surface)
-        canvas.fillRect(x: 0, y: 0, width: Double(Int.max >> 40), height: Double(Int.max >> 40), color: RGB(255, 255, 255))
+        // White background over every pixel (device space, before scaling to points).
+        canvas.fillRect(x: 0, y: 0, width: PageStyle.pageWidth * dpi / 72 + 1, height: PageStyle.pageHeight * dpi / 72 + 1,
+                        color: RGB(255, 255, 255))
         canvas.scale(dpi / 72)
         try painter.paint(page, on: canvas)
+        try canvas.checkStatus()
         return try surface.pngData()
       }
     }
@@ -68,18 +72,21 @@ public struct PagedRenderer: Sendable {
         }
         let geometry = try builder.build(box, width: PageStyle.contentWidth, maxHeight: PageStyle.contentHeight)
         let stem = figureFileStem(number: box.number, id: box.id)
-        let png = try CairoSurface.image(width: Int((geometry.width * dpi / 72).rounded(.up)),
-                                         height: Int((geometry.height * dpi / 72).rounded(.up)))
+        // A thin white margin so pictures do not touch the slide or page they are pasted into.
+        let margin = 6.0
+        let (width, height) = (geometry.width + 2 * margin, geometry.height + 2 * margin)
+        let png = try CairoSurface.image(width: Int((width * dpi / 72).rounded(.up)), height: Int((height * dpi / 72).rounded(.up)))
         let pngCanvas = try Canvas(surface: png)
-        pngCanvas.fillRect(x: 0, y: 0, width: geometry.width * dpi / 72 + 1, height: geometry.height * dpi / 72 + 1,
-                           color: RGB(255, 255, 255))
+        pngCanvas.fillRect(x: 0, y: 0, width: width * dpi / 72 + 1, height: height * dpi / 72 + 1, color: RGB(255, 255, 255))
         pngCanvas.scale(dpi / 72)
-        try paintFigure(geometry, on: pngCanvas, x: 0, y: 0)
+        try paintFigure(geometry, on: pngCanvas, x: margin, y: margin)
+        try pngCanvas.checkStatus()
         files.append((stem + ".png", try png.pngData()))
-        let svg = try CairoSurface.svg(width: geometry.width, height: geometry.height)
+        let svg = try CairoSurface.svg(width: width, height: height)
         do {
           let svgCanvas = try Canvas(surface: svg)
-          try paintFigure(geometry, on: svgCanvas, x: 0, y: 0)
+          try paintFigure(geometry, on: svgCanvas, x: margin, y: margin)
+          try svgCanvas.checkStatus()
         }
         files.append((stem + ".svg", try svg.finish()))
       }
@@ -113,4 +120,41 @@ func pdfDate(_ date: String?) -> String {
   let pattern = /^\d{4}-\d{2}-\d{2}$/
   if let date, date.wholeMatch(of: pattern) != nil { return date + "T00:00:00Z" }
   return "2000-01-01T00:00:00Z"
+}
+
+extension PagedRenderer {
+  /// Glyphs drawn as "missing" boxes over the whole paged document (0 when every character of
+  /// every text, Korean included, has a font).
+  public func missingGlyphCount(_ document: ReportDocument) throws -> Int {
+    try renderLock.withLock {
+      let plan = try LayoutEngine(document: document).layout()
+      return plan.pages.flatMap(\.items).flatMap(\.layouts).map(\.unknownGlyphCount).reduce(0, +)
+    }
+  }
+
+  /// Decodes a PNG into straight RGBA (for comparing page previews with goldens).
+  public static func decodePNG(_ data: Data) throws -> RasterImage {
+    try renderLock.withLock { try CairoSurface.decodePNG(data).rasterImage() }
+  }
+
+  /// Encodes straight RGBA as PNG.
+  public static func encodePNG(_ image: RasterImage) throws -> Data {
+    try renderLock.withLock { try pngData(image) }
+  }
+}
+
+extension PlacedItem {
+  /// Every text layout the item draws.
+  var layouts: [TextLayout] {
+    switch content {
+    case .text(let layout): return [layout]
+    case .tocEntry(_, let number, let title, _): return [title] + (number.map { [$0] } ?? [])
+    case .heading(let box): return [box.layout]
+    case .textSlice(let box, _, _): return [box.layout] + (box.marker.map { [$0] } ?? [])
+    case .table(let box, let rows, _):
+      return (box.caption.map { [$0] } ?? []) + box.header + rows.flatMap { box.rows[$0] }
+    case .figure(_, let geometry): return geometry.texts.map(\.layout) + (geometry.chart?.layouts ?? [])
+    case .rule: return []
+    }
+  }
 }

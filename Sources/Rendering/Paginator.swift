@@ -19,6 +19,7 @@ final class Paginator {
   }
 
   private var atTop: Bool { current.items.isEmpty }
+  static let figureSpaceBefore = 8.0
 
   func newPage() {
     plan.pages.append(current)
@@ -69,7 +70,7 @@ final class Paginator {
       case .figure(let box):
         // Geometry is built by the caller-supplied closure so the paginator stays free of fonts.
         guard let geometry = figureGeometry(box) else { continue }
-        placeWhole(.figure(box, geometry), height: geometry.height, spaceBefore: 8, spaceAfter: 14)
+        placeWhole(.figure(box, geometry), height: geometry.height, spaceBefore: Paginator.figureSpaceBefore, spaceAfter: 14)
       }
     }
   }
@@ -88,7 +89,7 @@ final class Paginator {
     case .table(let box):
       return 6 + box.height(rows: 0..<min(1, box.rows.count), withCaption: true)
     case .figure(let box):
-      return 8 + (figureGeometry(box)?.height ?? 0)
+      return Paginator.figureSpaceBefore + (figureGeometry(box)?.height ?? 0)
     case .heading(let box):
       return box.spaceBefore + box.layout.height + box.spaceAfter
     case .rule, .pageBreak:

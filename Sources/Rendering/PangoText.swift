@@ -49,7 +49,7 @@ final class TextLayout: @unchecked Sendable {
 
   /// `font` is a Pango font description ("Noto Sans CJK KR 10"); `width` nil means no wrapping.
   init(fonts: FontSystem, markup: String, font: String, width: Double?, alignment: TextAlignment = .left,
-       lineSpacing: Double = 1.0) throws {
+       lineSpacing: Double = 1.0, singleLine: Bool = false) throws {
     guard let layout = pango_layout_new(fonts.context) else {
       throw RenderingError.layout("pango_layout_new returned nothing")
     }
@@ -82,6 +82,8 @@ final class TextLayout: @unchecked Sendable {
     case .right: pango_layout_set_alignment(layout, PANGO_ALIGN_RIGHT)
     }
     if lineSpacing != 1.0 { pango_layout_set_line_spacing(layout, Float(lineSpacing)) }
+    // One line ending in "…" when too long (needs a width).
+    if singleLine && width != nil { pango_layout_set_ellipsize(layout, PANGO_ELLIPSIZE_END) }
   }
 
   deinit { g_object_unref(UnsafeMutableRawPointer(layout)) }

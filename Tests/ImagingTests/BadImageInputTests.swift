@@ -34,9 +34,8 @@ struct BadImageInputTests {
     // Cuts inside the signature, inside IHDR, inside IDAT and just before the end.
     for length in [4, 20, 40, data.count / 2, data.count - 5] {
       let error = decodingError(data.prefix(length), name: "cut.png")
-      let kind = length < 8 ? ImageDecodingError.Kind.unsupportedFormat : .invalidPNG
-      #expect(error?.kind == kind, "cut at \(length): \(String(describing: error))")
-      expectOneLine(error, startsWith: "cut.png: ", contains: length < 8 ? "not a PNG or JPEG" : "truncated")
+      #expect(error?.kind == .invalidPNG, "cut at \(length): \(String(describing: error))")
+      expectOneLine(error, startsWith: "cut.png: not a valid PNG: truncated")
     }
   }
 
@@ -132,6 +131,15 @@ struct BadImageInputTests {
     let url = URL(fileURLWithPath: "/nonexistent/folder/cat.png")
     #expect(throws: ImageDecodingError(file: url.path, kind: .unreadable, message: "no such file")) {
       try ImageDecoder.decode(contentsOf: url)
+    }
+  }
+}
+
+extension BadImageInputTests {
+  @Test func folderInsteadOfFile() {
+    let folder = FileManager.default.temporaryDirectory
+    #expect(throws: ImageDecodingError(file: folder.path, kind: .unreadable, message: "is a folder, not a file")) {
+      try ImageDecoder.decode(contentsOf: folder)
     }
   }
 }

@@ -34,8 +34,9 @@ struct ClassLabelsTests {
     #expect(labels.closest(to: "cat", count: 10).count == 5)
   }
 
-  @Test func loadsTheSharedImageNetClasses() throws {
-    guard let url = Fixtures.sharedFile("data/imagenet_classes.txt") else { return }  // ../shared absent
+  @Test(.enabled(if: Fixtures.sharedFile("data/imagenet_classes.txt") != nil, "needs ../shared/data/imagenet_classes.txt"))
+  func loadsTheSharedImageNetClasses() throws {
+    let url = try #require(Fixtures.sharedFile("data/imagenet_classes.txt"))
     let labels = try ClassLabels.load(contentsOf: url)
     #expect(labels.count == 1000)
     #expect(labels.names[0] == "tench")

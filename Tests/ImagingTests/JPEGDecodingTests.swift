@@ -35,8 +35,9 @@ struct JPEGDecodingTests {
     #expect(meanError < 12, "mean abs error \(meanError)")
   }
 
-  @Test func decodesTheSharedSampleJpeg() throws {
-    guard let rocket = Fixtures.sharedFile("images/rocket.jpg") else { return }  // ../shared absent
+  @Test(.enabled(if: Fixtures.sharedFile("images/rocket.jpg") != nil, "needs ../shared/images/rocket.jpg"))
+  func decodesTheSharedSampleJpeg() throws {
+    let rocket = try #require(Fixtures.sharedFile("images/rocket.jpg"))
     let decoded = try ImageDecoder.decode(contentsOf: rocket)
     #expect(decoded.width == 640 && decoded.height == 427)
   }

@@ -120,8 +120,9 @@ struct PreprocessTests {
     #expect(PreprocessPreset.none.summary == "none: pixel / 255")
   }
 
-  @Test func chelseaMatchesPILWithinOne() throws {
-    guard let chelsea = Fixtures.sharedFile("images/chelsea.png") else { return }  // ../shared absent
+  @Test(.enabled(if: Fixtures.sharedFile("images/chelsea.png") != nil, "needs ../shared/images/chelsea.png"))
+  func chelseaMatchesPILWithinOne() throws {
+    let chelsea = try #require(Fixtures.sharedFile("images/chelsea.png"))
     let result = preprocess(try ImageDecoder.decode(contentsOf: chelsea), preset: .efficientNetLite)
     let reference = try Fixtures.image("chelsea_pil_256_crop224.png")
     #expect(result.shape == [3, 224, 224])

@@ -50,6 +50,27 @@ struct GraphLoadingTests {
     #expect(node.intAttribute("axis") == -1)
   }
 
+  @Test func omittedOptionalInputsKeepTheirPosition() throws {
+    let model = B.model(
+      nodes: [B.node("Clip", ["x", "", "high"], ["y"], name: "clip")],
+      initializers: [B.floatTensor("high", dims: [], floatData: [6])],
+      inputs: [B.valueInfo("x", dims: [2])], outputs: [B.valueInfo("y", dims: [2])])
+    let graph = try B.load(model)
+    #expect(graph.nodes.first?.inputs == ["x", "", "high"])
+    #expect(graph.constants["high"] == ONNXConstant(shape: [], floats: [6]))
+  }
+
+  @Test func graphValuedAttributesAreRefused() {
+    var model = reluSigmoidModel()
+    var branch = Onnx_AttributeProto()
+    branch.name = "then_branch"
+    branch.type = .graph
+    branch.g = Onnx_GraphProto()
+    model.graph.node[0].attribute = [branch]
+    let error = formatError { _ = try B.load(model) }
+    #expect(error?.kind == .unsupportedAttribute(node: "relu", attribute: "then_branch", typeName: "GRAPH"))
+  }
+
   @Test(arguments: [12, 22])
   func opsetsOutside13To21AreRefused(opset: Int64) {
     let error = formatError { _ = try B.load(reluSigmoidModel(opset: opset)) }
@@ -105,6 +126,13 @@ struct GraphLoadingTests {
     #expect(formatError { _ = try B.load(model) }?.kind == .duplicateOutput(tensor: "y", producer: "node 'two' (Sigmoid)"))
   }
 
+  @Test func graphOutputsThatNothingProducesAreRefused() {
+    let model = B.model(
+      nodes: [B.node("Relu", ["x"], ["y"])],
+      inputs: [B.valueInfo("x", dims: [2])], outputs: [B.valueInfo("z", dims: [2])])
+    #expect(formatError { _ = try B.load(model) }?.kind == .missingGraphOutput(tensor: "z"))
+  }
+
   @Test func truncatedBytesAreNotAValidModel() throws {
     let bytes = try B.serialized(reluSigmoidModel())
     let error = formatError { _ = try ONNXFileLoader.load(data: bytes.prefix(bytes.count / 2), baseDirectory: nil) }
@@ -146,6 +174,14 @@ struct GraphLoadingTests {
 
   @Test func oversizedFilesAreRefused() throws {
     let bytes = try B.serialized(reluSigmoidModel())
+    let folder = try B.temporaryFolder()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let url = folder.appendingPathComponent("model.onnx")
+    try bytes.write(to: url)
+    let tight = ONNXLoadLimits(maxFileBytes: 10, maxElements: 100)
+    #expect(formatError { _ = try ONNXFileLoader.load(contentsOf: url, limits: tight) }?.kind
+      == .fileTooLarge(bytes: bytes.count, limit: 10))
+    #expect(try ONNXFileLoader.load(contentsOf: url).nodes.count == 2)
     let limits = ONNXLoadLimits(maxFileBytes: bytes.count - 1, maxElements: 100)
     #expect(formatError { _ = try ONNXFileLoader.load(data: bytes, baseDirectory: nil, limits: limits) }?.kind
       == .fileTooLarge(bytes: bytes.count, limit: bytes.count - 1))

@@ -36,6 +36,14 @@ struct TensorDecodingTests {
     #expect(try decodedWeight(fromHalfRaw) == expected)
     #expect(try decodedWeight(fromHalfInt32) == expected)
     #expect(try decodedWeight(fromDouble) == expected)
+
+    // bfloat16 is the top half of the Float32 bits; these values have zero low halves:
+    // 0.5 = 0x3F00_0000, -1.25 = 0xBFA0_0000, 3 = 0x4040_0000, 1024 = 0x4480_0000,
+    // -2^-7 = 0xBC00_0000, 2^-24 = 0x3380_0000.
+    let bfloatBits: [UInt16] = [0x3F00, 0xBFA0, 0x4040, 0x0000, 0x4480, 0xBC00, 0x3380]
+    let fromBFloat = ModelBuilding.rawTensor(
+      "w", dims: Self.dims, dataType: 16, bytes: bfloatBits.flatMap { [UInt8($0 & 0xFF), UInt8($0 >> 8)] })
+    #expect(try decodedWeight(fromBFloat) == expected)
   }
 
   @Test func externalDataDecodesLikeRawData() throws {
@@ -91,6 +99,11 @@ struct TensorDecodingTests {
     let huge = ModelBuilding.floatTensor("w", dims: [Int64.max, 4], floatData: [])
     #expect(formatError { _ = try ModelBuilding.load(ModelBuilding.modelReading(huge, dims: [2])) }?.kind
       == .elementCountOverflow(tensor: "w", dims: [Int64.max, 4]))
+
+    // Empty, but the other dims multiply past Int64: refused so later partial products cannot trap.
+    let emptyButHuge = ModelBuilding.floatTensor("w", dims: [0, 1 << 40, 1 << 40], floatData: [])
+    #expect(formatError { _ = try ModelBuilding.load(ModelBuilding.modelReading(emptyButHuge, dims: [2])) }?.kind
+      == .elementCountOverflow(tensor: "w", dims: [0, 1 << 40, 1 << 40]))
 
     let twelve = ModelBuilding.floatTensor("w", dims: [3, 4], floatData: [Float](repeating: 1, count: 12))
     let limits = ONNXLoadLimits(maxFileBytes: 1 << 20, maxElements: 10)

@@ -28,6 +28,13 @@ public struct Value: @unchecked Sendable {
     self.buffer = FloatBuffer(count: Value.storageCount(shape: shape, layout: layout))
   }
 
+  /// A value whose every stored float the caller will write (primitive outputs, maps).
+  public init(uninitialized shape: [Int], layout: Layout = .plain) {
+    self.shape = shape
+    self.layout = layout
+    self.buffer = FloatBuffer(uninitializedCount: Value.storageCount(shape: shape, layout: layout))
+  }
+
   public init(_ tensor: Tensor) {
     self.init(shape: tensor.shape, layout: .plain, buffer: FloatBuffer(tensor.values))
   }

@@ -82,7 +82,7 @@ final class ConvolutionPrimitives: @unchecked Sendable {
       if let bias { made.prepared[DNNLArg.bias] = FloatBuffer(bias) }
       return made
     }
-    let output = Value(zeros: g.output, layout: .blocked16)
+    let output = Value(uninitialized: g.output, layout: .blocked16)
     var arguments: [(Int32, dnnl_memory_desc_t, UnsafeMutablePointer<Float>)] = [
       (DNNLArg.src, prim.memory[DNNLArg.src]!, x.buffer.pointer),
       (DNNLArg.weights, prim.memory[DNNLArg.weights]!, prim.prepared[DNNLArg.weights]!.pointer),
@@ -121,7 +121,7 @@ final class ConvolutionPrimitives: @unchecked Sendable {
       return made
     }
     let dyBlocked = try Reorder.value(dy, to: .blocked16)
-    let dx = Value(zeros: g.input, layout: g.sourceLayout)
+    let dx = Value(uninitialized: g.input, layout: g.sourceLayout)
     try DNNLRuntime.shared.execute(prim.primitive, [
       (DNNLArg.diffDst, prim.memory[DNNLArg.diffDst]!, dyBlocked.buffer.pointer),
       (DNNLArg.weights, prim.memory[DNNLArg.weights]!, prim.prepared[DNNLArg.weights]!.pointer),

@@ -49,7 +49,7 @@ final class PoolingPrimitives: @unchecked Sendable {
   /// Runs the forward pass; with `training`, also returns the workspace backward needs.
   func forward(_ x: Value, geometry g: PoolingGeometry, training: Bool = false) throws -> (Value, FloatBuffer?) {
     let prim = try forwardPrimitive(g, training: training)
-    let output = Value(zeros: g.output, layout: g.layout)
+    let output = Value(uninitialized: g.output, layout: g.layout)
     var arguments: [(Int32, dnnl_memory_desc_t, UnsafeMutablePointer<Float>)] = [
       (DNNLArg.src, try DNNLRuntime.descriptor(g.input, layout: g.layout), x.buffer.pointer),
       (DNNLArg.dst, try DNNLRuntime.descriptor(g.output, layout: g.layout), output.buffer.pointer),
@@ -85,7 +85,7 @@ final class PoolingPrimitives: @unchecked Sendable {
       return Primitive(descriptor: pd, primitive: primitive)
     }
     let dyAligned = try Reorder.value(dy, to: g.layout)
-    let dx = Value(zeros: g.input, layout: g.layout)
+    let dx = Value(uninitialized: g.input, layout: g.layout)
     var arguments: [(Int32, dnnl_memory_desc_t, UnsafeMutablePointer<Float>)] = [
       (DNNLArg.diffDst, try DNNLRuntime.descriptor(g.output, layout: g.layout), dyAligned.buffer.pointer),
       (DNNLArg.diffSrc, try DNNLRuntime.descriptor(g.input, layout: g.layout), dx.buffer.pointer),

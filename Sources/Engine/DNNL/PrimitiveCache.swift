@@ -48,7 +48,7 @@ enum Reorder {
       guard let pd, let primitive else { throw EngineError("oneDNN returned no reorder primitive") }
       return Primitive(descriptor: pd, primitive: primitive)
     }
-    let output = FloatBuffer(count: DNNLRuntime.size(of: target))
+    let output = FloatBuffer(uninitializedCount: DNNLRuntime.size(of: target))
     try runtime.execute(prim.primitive, [(DNNLArg.src, source, input), (DNNLArg.dst, target, output.pointer)])
     return output
   }

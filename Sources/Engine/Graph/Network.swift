@@ -1,3 +1,5 @@
+import Dispatch
+
 /// A feed-forward network: nodes in topological order over named tensors, one image input.
 public final class Network: @unchecked Sendable {
   public let nodes: [Node]
@@ -70,7 +72,10 @@ public final class Network: @unchecked Sendable {
   }
 
   /// Runs the network on `input` ([N, C, H, W], plain) and keeps every tensor in the trace.
-  public func forward(_ input: Tensor) throws -> Trace {
+  public func forward(_ input: Tensor) throws -> Trace { try forward(input, timing: nil) }
+
+  /// As `forward`, calling `timing(node, seconds)` after each node (for the benchmark's profile).
+  public func forward(_ input: Tensor, timing: ((Node, Double) -> Void)?) throws -> Trace {
     if let declared = declaredInputShape, declared.count == input.shape.count {
       // Batch may vary; the other dimensions must match what the model was exported with.
       for axis in 1..<declared.count where declared[axis] > 0 && declared[axis] != input.shape[axis] {
@@ -88,6 +93,8 @@ public final class Network: @unchecked Sendable {
         inputs.append(value)
       }
       let outputs: [Value]
+      let start = timing == nil ? 0 : DispatchTime.now().uptimeNanoseconds
+      defer { timing?(node, Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9) }
       do {
         outputs = try node.op.forward(inputs)
       } catch let error as EngineError {

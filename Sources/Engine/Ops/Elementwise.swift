@@ -3,8 +3,9 @@
 /// such as Sigmoid, re-zero them) because oneDNN primitives may read them.
 enum Elementwise {
   /// y = f(x) over every stored float, padding restored to zero.
+  @inline(__always)
   static func map(_ x: Value, _ f: (Float) -> Float) -> Value {
-    let out = FloatBuffer(count: x.buffer.count)
+    let out = FloatBuffer(uninitializedCount: x.buffer.count)
     let source = x.buffer.pointer, target = out.pointer
     for i in 0..<x.buffer.count { target[i] = f(source[i]) }
     let result = Value(shape: x.shape, layout: x.layout, buffer: out)
@@ -16,7 +17,7 @@ enum Elementwise {
   static func zip(_ x: Value, _ y: Value, _ f: (Float, Float) -> Float) throws -> Value {
     let y = try Reorder.value(y, to: x.layout)
     guard x.shape == y.shape else { throw EngineError("element-wise shapes differ: \(x.shape) and \(y.shape)") }
-    let out = FloatBuffer(count: x.buffer.count)
+    let out = FloatBuffer(uninitializedCount: x.buffer.count)
     let a = x.buffer.pointer, b = y.buffer.pointer, target = out.pointer
     for i in 0..<x.buffer.count { target[i] = f(a[i], b[i]) }
     let result = Value(shape: x.shape, layout: x.layout, buffer: out)
@@ -45,31 +46,33 @@ enum Elementwise {
   }
 }
 
-/// An op whose output is f(x) element by element and whose backward is g(x, y, dy).
-/// Activations (Relu, Sigmoid, HardSwish, ...) are one small class each on top of this.
-public protocol UnaryElementwiseOp: Op {
-  func apply(_ x: Float) -> Float
-  /// dL/dx given input x, output y and dL/dy.
-  func derivative(x: Float, y: Float, gradient: Float, rule: BackwardRule) -> Float
-}
+/// Helpers for element-wise activations: each op passes its own closure literal, so the
+/// compiler inlines and vectorises the loop (a protocol requirement per element would not be).
+extension Elementwise {
+  /// The forward of an activation: y = f(x).
+  @inline(__always)
+  static func activation(_ inputs: [Value], _ f: (Float) -> Float) -> [Value] { [map(inputs[0], f)] }
 
-extension UnaryElementwiseOp {
-  public func outputShapes(_ inputShapes: [[Int]]) throws -> [[Int]] { [inputShapes[0]] }
-
-  public func forward(_ inputs: [Value]) throws -> [Value] { [Elementwise.map(inputs[0], apply)] }
-
-  public func backward(_ pass: BackwardPass) throws -> [Value?] {
+  /// The backward of an activation: dx = g(x, y, dy), padding lanes kept at zero.
+  @inline(__always)
+  static func activationGradient(_ pass: BackwardPass, _ g: (Float, Float, Float) -> Float) throws -> [Value?] {
     guard let dy = pass.outputGradients[0] else { return [nil] }
     let x = pass.inputs[0], y = pass.outputs[0]
     let dyAligned = try Reorder.value(dy, to: x.layout)
-    let out = FloatBuffer(count: x.buffer.count)
+    let out = FloatBuffer(uninitializedCount: x.buffer.count)
     let xs = x.buffer.pointer, ys = y.buffer.pointer, gs = dyAligned.buffer.pointer, target = out.pointer
-    let rule = pass.rule
-    for i in 0..<x.buffer.count { target[i] = derivative(x: xs[i], y: ys[i], gradient: gs[i], rule: rule) }
+    for i in 0..<x.buffer.count { target[i] = g(xs[i], ys[i], gs[i]) }
     let result = Value(shape: x.shape, layout: x.layout, buffer: out)
-    Elementwise.zeroPadding(result)
+    zeroPadding(result)
     return [result]
   }
+}
+
+/// Shape rule shared by the element-wise activations: the output has the input's shape.
+public protocol ElementwiseActivation: Op {}
+
+extension ElementwiseActivation {
+  public func outputShapes(_ inputShapes: [[Int]]) throws -> [[Int]] { [inputShapes[0]] }
 }
 
 extension ReluRule {

@@ -2,7 +2,7 @@
 /// Backward: the gradient passes where low < x < high. When low == 0 (a ReLU-like unit) and the
 /// rule applies to clips (ConvLens's default, `relu6: true`), the ReLU rule uses that mask:
 /// guided = 1[0 < x < 6]·1[g > 0]·g, deconvnet = max(g, 0).
-public final class Clip: UnaryElementwiseOp, @unchecked Sendable {
+public final class Clip: ElementwiseActivation, @unchecked Sendable {
   public let typeName = "Clip"
   public let low: Float
   public let high: Float
@@ -11,10 +11,15 @@ public final class Clip: UnaryElementwiseOp, @unchecked Sendable {
     self.high = high
   }
   var isReluLike: Bool { low == 0 }
-  public func apply(_ x: Float) -> Float { min(max(x, low), high) }
-  public func derivative(x: Float, y: Float, gradient: Float, rule: BackwardRule) -> Float {
-    let open = x > low && x < high
-    if isReluLike && rule.appliesToClip { return rule.relu.pass(open: open, gradient: gradient) }
-    return open ? gradient : 0
+  public func forward(_ inputs: [Value]) throws -> [Value] {
+    Elementwise.activation(inputs) { x in min(max(x, low), high) }
+  }
+  public func backward(_ pass: BackwardPass) throws -> [Value?] {
+    let rule = pass.rule
+    return try Elementwise.activationGradient(pass) { x, y, gradient in
+      let open = x > low && x < high
+      if isReluLike && rule.appliesToClip { return rule.relu.pass(open: open, gradient: gradient) }
+      return open ? gradient : 0
+    }
   }
 }

@@ -1,5 +1,5 @@
 /// y = max(0, min(1, alpha·x + beta)) (ONNX defaults alpha 0.2, beta 0.5; torch exports 1/6, 0.5).
-public final class HardSigmoid: UnaryElementwiseOp, @unchecked Sendable {
+public final class HardSigmoid: ElementwiseActivation, @unchecked Sendable {
   public let typeName = "HardSigmoid"
   public let alpha: Float
   public let beta: Float
@@ -7,9 +7,14 @@ public final class HardSigmoid: UnaryElementwiseOp, @unchecked Sendable {
     self.alpha = alpha
     self.beta = beta
   }
-  public func apply(_ x: Float) -> Float { max(0, min(1, alpha * x + beta)) }
-  public func derivative(x: Float, y: Float, gradient: Float, rule: BackwardRule) -> Float {
-    let z = alpha * x + beta
-    return z > 0 && z < 1 ? alpha * gradient : 0
+  public func forward(_ inputs: [Value]) throws -> [Value] {
+    Elementwise.activation(inputs) { x in max(0, min(1, alpha * x + beta)) }
+  }
+  public func backward(_ pass: BackwardPass) throws -> [Value?] {
+    let rule = pass.rule
+    return try Elementwise.activationGradient(pass) { x, y, gradient in
+      let z = alpha * x + beta
+      return z > 0 && z < 1 ? alpha * gradient : 0
+    }
   }
 }

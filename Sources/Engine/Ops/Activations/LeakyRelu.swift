@@ -1,8 +1,12 @@
 /// y = x for x ≥ 0, alpha·x otherwise (ONNX default alpha 0.01).
-public final class LeakyRelu: UnaryElementwiseOp, @unchecked Sendable {
+public final class LeakyRelu: ElementwiseActivation, @unchecked Sendable {
   public let typeName = "LeakyRelu"
   public let alpha: Float
   public init(alpha: Float = 0.01) { self.alpha = alpha }
-  public func apply(_ x: Float) -> Float { x >= 0 ? x : alpha * x }
-  public func derivative(x: Float, y: Float, gradient: Float, rule: BackwardRule) -> Float { x >= 0 ? gradient : alpha * gradient }
+  public func forward(_ inputs: [Value]) throws -> [Value] {
+    Elementwise.activation(inputs) { x in x >= 0 ? x : alpha * x }
+  }
+  public func backward(_ pass: BackwardPass) throws -> [Value?] {
+    try Elementwise.activationGradient(pass) { x, y, gradient in x >= 0 ? gradient : alpha * gradient }
+  }
 }

@@ -1,9 +1,14 @@
 /// y = max(x, 0). Backward follows the pass's ReLU rule (standard, guided, deconvnet).
-public final class Relu: UnaryElementwiseOp, @unchecked Sendable {
+public final class Relu: ElementwiseActivation, @unchecked Sendable {
   public let typeName = "Relu"
   public init() {}
-  public func apply(_ x: Float) -> Float { max(x, 0) }
-  public func derivative(x: Float, y: Float, gradient: Float, rule: BackwardRule) -> Float {
-    rule.relu.pass(open: x > 0, gradient: gradient)
+  public func forward(_ inputs: [Value]) throws -> [Value] {
+    Elementwise.activation(inputs) { x in max(x, 0) }
+  }
+  public func backward(_ pass: BackwardPass) throws -> [Value?] {
+    let rule = pass.rule
+    return try Elementwise.activationGradient(pass) { x, y, gradient in
+      rule.relu.pass(open: x > 0, gradient: gradient)
+    }
   }
 }

@@ -1,9 +1,13 @@
 import Foundation
 
 /// y = 1 / (1 + e^−x); dy/dx = y(1 − y).
-public final class Sigmoid: UnaryElementwiseOp, @unchecked Sendable {
+public final class Sigmoid: ElementwiseActivation, @unchecked Sendable {
   public let typeName = "Sigmoid"
   public init() {}
-  public func apply(_ x: Float) -> Float { 1 / (1 + exp(-x)) }
-  public func derivative(x: Float, y: Float, gradient: Float, rule: BackwardRule) -> Float { gradient * y * (1 - y) }
+  public func forward(_ inputs: [Value]) throws -> [Value] {
+    Elementwise.activation(inputs) { x in 1 / (1 + exp(-x)) }
+  }
+  public func backward(_ pass: BackwardPass) throws -> [Value?] {
+    try Elementwise.activationGradient(pass) { x, y, gradient in gradient * y * (1 - y) }
+  }
 }

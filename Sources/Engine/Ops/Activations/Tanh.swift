@@ -1,9 +1,13 @@
 import Foundation
 
 /// y = tanh(x); dy/dx = 1 − y².
-public final class Tanh: UnaryElementwiseOp, @unchecked Sendable {
+public final class Tanh: ElementwiseActivation, @unchecked Sendable {
   public let typeName = "Tanh"
   public init() {}
-  public func apply(_ x: Float) -> Float { tanh(x) }
-  public func derivative(x: Float, y: Float, gradient: Float, rule: BackwardRule) -> Float { gradient * (1 - y * y) }
+  public func forward(_ inputs: [Value]) throws -> [Value] {
+    Elementwise.activation(inputs) { x in tanh(x) }
+  }
+  public func backward(_ pass: BackwardPass) throws -> [Value?] {
+    try Elementwise.activationGradient(pass) { x, y, gradient in gradient * (1 - y * y) }
+  }
 }

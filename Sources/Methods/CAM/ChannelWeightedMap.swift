@@ -1,0 +1,133 @@
+import Engine
+
+/// One image's data at the target layer, for one class: A and g = ∂y^c/∂A as [C, h·w] row-major.
+public struct LayerSample: Sendable {
+  public let imageIndex: Int
+  public let target: ClassInfo
+  public let channels: Int
+  public let height: Int
+  public let width: Int
+  /// A: [C, h·w]
+  public let activation: [Float]
+  /// g: [C, h·w] (zeros when the method needs no gradient)
+  public let gradient: [Float]
+
+  /// Σ_k w_k A^k: [h·w]
+  public func weightedSum(_ weights: [Float]) -> [Float] {
+    let plane = height * width
+    var map = [Float](repeating: 0, count: plane)
+    for channel in 0..<channels where weights[channel] != 0 {
+      let weight = weights[channel], base = channel * plane
+      for position in 0..<plane { map[position] += weight * activation[base + position] }
+    }
+    return map
+  }
+}
+
+/// The run-wide state a channel-weighted method may use: the batch, the forward trace and the layer.
+public struct LayerSetup: @unchecked Sendable {
+  public let context: MethodContext
+  /// Target layer tensor name and its shape [N, C, h, w].
+  public let layer: String
+  public let shape: [Int]
+  /// The forward run of the whole batch.
+  public let trace: Trace
+  /// The pre-softmax score tensor.
+  public let scoreName: String
+  /// Per-image results a method computes once for all targets (Score-CAM, Ablation-CAM scores).
+  let cache = ScoreCache()
+}
+
+/// Score rows by image, filled once per run (single-threaded use within one `run`).
+final class ScoreCache: @unchecked Sendable {
+  var rows: [Int: [[Float]]] = [:]
+}
+
+/// The CAM family: L^c = ReLU(Σ_k w_k^c A^k) at a layer. A variant supplies its channel weights
+/// (or its own combination, for HiResCAM / Layer-CAM / Eigen-CAM); forward, backward, the weighted
+/// sum and the ReLU are shared here.
+public protocol ChannelWeightedMap: VisualizationMethod {
+  var layer: LayerChoice { get }
+  /// Whether the map needs ∂y^c/∂A (one backward pass per target class).
+  var needsGradient: Bool { get }
+  /// Seed sign: −1 explains the counterfactual (negated gradients, Selvaraju et al. §5.2).
+  var gradientSign: Float { get }
+  /// True to keep the signed map (no ReLU).
+  var keepsSign: Bool { get }
+  /// Conventions specific to the variant (weights formula, settings).
+  var variantConventions: [Convention] { get }
+  /// Checks the network suits the method (CAM needs conv → GAP → one linear layer).
+  func validate(_ setup: LayerSetup) throws
+  /// w_k^c: [C].
+  func channelWeights(_ sample: LayerSample, _ setup: LayerSetup) throws -> [Float]
+  /// The map before the ReLU: [h·w]. Default Σ_k w_k A^k.
+  func combine(_ sample: LayerSample, _ setup: LayerSetup) throws -> [Float]
+}
+
+extension ChannelWeightedMap {
+  public var needsGradient: Bool { true }
+  public var gradientSign: Float { 1 }
+  public var keepsSign: Bool { false }
+  public var variantConventions: [Convention] { [] }
+  public func validate(_ setup: LayerSetup) throws {}
+  public func combine(_ sample: LayerSample, _ setup: LayerSetup) throws -> [Float] {
+    sample.weightedSum(try channelWeights(sample, setup))
+  }
+
+  public func run(_ context: MethodContext) throws -> MethodOutput {
+    let (maps, conventions) = try layerMaps(context)
+    return MethodOutput(.layerMaps(maps), conventions: conventions)
+  }
+
+  /// The maps of every (image, target), after the ReLU unless `keepsSign`, at the layer's resolution.
+  public func layerMaps(_ context: MethodContext) throws -> (LayerMaps, [Convention]) {
+    let imageShape = try context.validatedImageShape()
+    let (layerName, layerShape) = try layer.resolve(in: context.network, inputShape: imageShape)
+    let trace = try context.network.forward(context.images)
+    let scoreName = ClassScores.tensorName(context.network)
+    let classes = try ClassScores.resolve(context, scores: try trace.tensor(named: scoreName))
+    let setup = LayerSetup(context: context, layer: layerName, shape: layerShape, trace: trace, scoreName: scoreName)
+    try validate(setup)
+    let activation = try trace.tensor(named: layerName)  // [N, C, h, w]
+    let (channels, height, width) = (layerShape[1], layerShape[2], layerShape[3])
+    let perImage = channels * height * width
+    var items: [LayerMaps.Item] = []
+    for (targetIndex, perImageClasses) in classes.enumerated() {
+      context.progress(Self.name, targetIndex, classes.count)
+      var gradient: Tensor?
+      if needsGradient {
+        var seed = try Trace.oneHotSeed(shape: try trace.shape(of: scoreName), classes: perImageClasses.map(\.index))
+        if gradientSign != 1 { seed.values = seed.values.map { $0 * gradientSign } }
+        gradient = try trace.backward(seed: seed, at: scoreName, to: [layerName])[layerName]
+      }
+      for (imageIndex, info) in perImageClasses.enumerated() {
+        let range = imageIndex * perImage ..< (imageIndex + 1) * perImage
+        let sample = LayerSample(
+          imageIndex: imageIndex, target: info, channels: channels, height: height, width: width,
+          activation: Array(activation.values[range]),
+          gradient: gradient.map { Array($0.values[range]) } ?? [Float](repeating: 0, count: perImage))
+        var map = try combine(sample, setup)
+        if !keepsSign { map = map.map { max($0, 0) } }
+        items.append(.init(imageIndex: imageIndex, target: info, map: Tensor(shape: [height, width], values: map)))
+      }
+    }
+    context.progress(Self.name, classes.count, classes.count)
+    items.sort { $0.imageIndex < $1.imageIndex }
+    let conventions = [Convention("method", Self.name), Convention("layer", "\(layerName) \(Array(layerShape.dropFirst()))")]
+      + ClassScores.targetConventions(context, classes) + variantConventions
+      + [Convention("relu", keepsSign ? "no (signed map)" : "yes"),
+         Convention("raw map", "at the layer's resolution \(height)×\(width), unnormalised"),
+         Convention("normalisation", "per-image min-max (ε 1e-7)"),
+         Convention("upsampling", "bilinear, half-pixel centres (align_corners = false)")]
+    return (LayerMaps(layer: layerName, layerShape: Array(layerShape.dropFirst()), signed: keepsSign, items: items), conventions)
+  }
+}
+
+/// Mean over the spatial positions of each channel: [C].
+func channelMeans(_ values: [Float], channels: Int, plane: Int) -> [Float] {
+  (0..<channels).map { channel in
+    var total: Float = 0
+    for position in 0..<plane { total += values[channel * plane + position] }
+    return total / Float(plane)
+  }
+}

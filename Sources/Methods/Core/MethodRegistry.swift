@@ -1,0 +1,83 @@
+import Engine
+import Foundation
+
+/// Every method by name. Adding a method is one line here.
+public enum MethodRegistry {
+  public static let all: [any VisualizationMethod.Type] = [
+    Saliency.self,
+    Deconvnet.self,
+    GuidedBackprop.self,
+    SmoothGrad.self,
+    IntegratedGradients.self,
+    Occlusion.self,
+    CAM.self,
+    GradCAM.self,
+    GradCAMPlusPlus.self,
+    XGradCAM.self,
+    HiResCAM.self,
+    LayerCAM.self,
+    ScoreCAM.self,
+    AblationCAM.self,
+    EigenCAM.self,
+    GuidedGradCAM.self,
+  ]
+
+  public static var names: [String] { all.map { $0.name } }
+
+  /// The method called `name`; unknown names get the closest ones.
+  public static func named(_ name: String) throws -> any VisualizationMethod.Type {
+    if let found = all.first(where: { $0.name == name.lowercased() }) { return found }
+    let suggestions = closestNames(to: name.lowercased(), in: names, count: 3)
+    throw MethodError("unknown method '\(name)'; did you mean \(suggestions.map { "'\($0)'" }.joined(separator: ", "))? (`convlens methods` lists them all)")
+  }
+
+  /// The method `name` with `settings` (from `--set key=value` or any flat key/value source).
+  public static func make(_ name: String, settings: [String: SettingValue] = [:]) throws -> any VisualizationMethod {
+    let type = try named(name)
+    return try decode(type, settings: settings)
+  }
+
+  /// Decodes `type` from flat settings (through JSON, so the same `init(from:)` serves YAML too).
+  public static func decode(_ type: any VisualizationMethod.Type, settings: [String: SettingValue]) throws -> any VisualizationMethod {
+    let data = try JSONEncoder().encode(settings)
+    do {
+      return try JSONDecoder().decode(type, from: data)
+    } catch let error as MethodError {
+      throw error
+    } catch let DecodingError.typeMismatch(_, context), let DecodingError.dataCorrupted(context) {
+      let key = context.codingPath.map(\.stringValue).joined(separator: ".")
+      throw MethodError("setting '\(key)' for \(type.name): \(context.debugDescription)")
+    }
+  }
+}
+
+/// A scalar setting value as typed on the command line (YAML-ish: int, float, bool, string).
+public enum SettingValue: Encodable, Sendable, Equatable {
+  case int(Int), double(Double), bool(Bool), string(String)
+
+  /// Parses `text` as an int, a float, a bool (true/false/yes/no), else keeps it as a string.
+  public static func parse(_ text: String) -> SettingValue {
+    let trimmed = text.trimmingCharacters(in: .whitespaces)
+    if let int = Int(trimmed) { return .int(int) }
+    if let double = Double(trimmed), trimmed.rangeOfCharacter(from: .decimalDigits) != nil { return .double(double) }
+    switch trimmed.lowercased() {
+    case "true", "yes", "on": return .bool(true)
+    case "false", "no", "off": return .bool(false)
+    default: break
+    }
+    if trimmed.count >= 2, let first = trimmed.first, first == "\"" || first == "'", trimmed.last == first {
+      return .string(String(trimmed.dropFirst().dropLast()))
+    }
+    return .string(trimmed)
+  }
+
+  public func encode(to encoder: Encoder) throws {
+    var container = encoder.singleValueContainer()
+    switch self {
+    case .int(let value): try container.encode(value)
+    case .double(let value): try container.encode(value)
+    case .bool(let value): try container.encode(value)
+    case .string(let value): try container.encode(value)
+    }
+  }
+}

@@ -1,0 +1,42 @@
+import Engine
+
+/// The loop every pixel-space method shares: score the batch once, resolve each target class per
+/// image, let the method attribute, and collect one [3, H, W] item per (image, class).
+enum PixelAttributionRunner {
+  typealias Attribute = (_ classes: [Int]) throws -> (values: [Tensor], measurements: [[Measurement]])
+
+  /// `attribute(classes)` gets one class per image of the batch and returns one [3, H, W] tensor per image.
+  static func run(_ context: MethodContext, method: String, signed: Bool, reduction: ChannelReduction,
+                  conventions: [Convention], attribute: Attribute) throws -> MethodOutput {
+    _ = try context.validatedImageShape()
+    let classes = try ClassScores.resolve(context, scores: try ScoreGradients.scores(context.network, context.images))
+    var items: [PixelAttributions.Item] = []
+    for (targetIndex, perImage) in classes.enumerated() {
+      context.progress(method, targetIndex, classes.count)
+      let result = try attribute(perImage.map(\.index))
+      for (imageIndex, info) in perImage.enumerated() {
+        items.append(.init(imageIndex: imageIndex, target: info, values: result.values[imageIndex],
+                           measurements: imageIndex < result.measurements.count ? result.measurements[imageIndex] : []))
+      }
+    }
+    context.progress(method, classes.count, classes.count)
+    items.sort { $0.imageIndex < $1.imageIndex }  // stable: targets stay in order within an image
+    let all = [Convention("method", method)] + ClassScores.targetConventions(context, classes) + conventions
+      + [Convention("display", "\(reduction.rawValue) over channels, per-image min-max (ε 1e-7)")]
+    return MethodOutput(.pixelAttributions(PixelAttributions(signed: signed, reduction: reduction, items: items)),
+                        conventions: all)
+  }
+
+  /// The items of a batch [N, ...] as [...] tensors.
+  static func split(_ batch: Tensor) -> [Tensor] {
+    let n = batch.shape[0], per = batch.count / max(n, 1)
+    let shape = Array(batch.shape.dropFirst())
+    return (0..<n).map { Tensor(shape: shape, values: Array(batch.values[$0 * per ..< ($0 + 1) * per])) }
+  }
+}
+
+/// The ReLU rule name for captions.
+func ruleDescription(_ rule: BackwardRule) -> String {
+  let units = rule.appliesToClip ? "Relu and Clip(0, 6) units" : "Relu units only (captum's convention)"
+  return "\(rule.relu.rawValue) on \(units)"
+}

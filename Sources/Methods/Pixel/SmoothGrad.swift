@@ -1,0 +1,54 @@
+import Engine
+
+/// SmoothGrad (Smilkov et al. 2017) over saliency: the mean of |∂y^c/∂x| over `steps` copies
+/// x + N(0, σ²), σ = noise · (max x − min x) per image, seeded.
+public struct SmoothGrad: VisualizationMethod {
+  public static let name = "smoothgrad"
+  public static let summary = "Saliency averaged over noisy copies of the image (Smilkov 2017)."
+  public static let settingsHelp: [(String, String)] = [
+    ("steps", "noisy copies per image (default 25)"),
+    ("noise", "noise σ as a fraction of the image's value range (default 0.15)"),
+    ("batch", "copies per backward pass (default 16)"),
+  ]
+  public var steps = 25
+  public var noise: Float = 0.15
+  public var batch = 16
+
+  public init() {}
+  public init(from decoder: Decoder) throws {
+    let settings = try SettingsReader(decoder, method: Self.name, known: Self.settingNames)
+    steps = try settings.value("steps", default: steps)
+    noise = try settings.value("noise", default: noise)
+    batch = try settings.value("batch", default: batch)
+    guard steps >= 1 else { throw MethodError("smoothgrad: steps must be at least 1, got \(steps)") }
+    guard noise >= 0 else { throw MethodError("smoothgrad: noise must be ≥ 0, got \(noise)") }
+  }
+
+  public func run(_ context: MethodContext) throws -> MethodOutput {
+    let conventions = [Convention("value", "mean |dy/dx| over noisy copies"), Convention("steps", String(steps)),
+                       Convention("noise", "σ = \(noise) · (max x − min x)"), Convention("seed", String(context.seed))]
+    return try PixelAttributionRunner.run(context, method: Self.name, signed: false, reduction: .maxAbs,
+                                          conventions: conventions) { classes in
+      // The same noise for every target, so maps for different classes are comparable.
+      var random = SeededRandom(seed: context.seed)
+      var values: [Tensor] = []
+      for imageIndex in 0..<context.imageCount {
+        let image = context.images.item(imageIndex)  // [1, C, H, W]
+        let sigma = Double(noise) * Double((image.values.max() ?? 0) - (image.values.min() ?? 0))
+        var copies: [Tensor] = []
+        for _ in 0..<steps {
+          copies.append(Tensor(shape: image.shape, values: image.values.map { $0 + Float(sigma * random.normal()) }))
+        }
+        let result = try ScoreGradients.inputGradients(context.network, Tensor.batch(copies),
+                                                       classes: Array(repeating: classes[imageIndex], count: steps),
+                                                       rule: .standard, batch: batch)
+        var mean = [Float](repeating: 0, count: image.count)
+        for copy in 0..<steps {
+          for position in 0..<image.count { mean[position] += abs(result.gradients.values[copy * image.count + position]) }
+        }
+        values.append(Tensor(shape: Array(image.shape.dropFirst()), values: mean.map { $0 / Float(steps) }))
+      }
+      return (values, [])
+    }
+  }
+}
