@@ -13,6 +13,7 @@ let package = Package(
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
     .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
+    .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
   ],
   targets: [
     // C libraries
@@ -21,6 +22,8 @@ let package = Package(
     .systemLibrary(name: "CPango", path: "Sources/CPango", pkgConfig: "pangocairo", providers: [.apt(["libpango1.0-dev"])]),
     .systemLibrary(name: "CMarkGFM", path: "Sources/CMarkGFM", providers: [.apt(["libcmark-gfm-dev", "libcmark-gfm-extensions-dev"])]),
     .systemLibrary(name: "CTurboJPEG", path: "Sources/CTurboJPEG", pkgConfig: "libturbojpeg", providers: [.apt(["libturbojpeg0-dev"])]),
+    .systemLibrary(name: "CZlib", path: "Sources/CZlib", providers: [.apt(["zlib1g-dev"])]),
+    .systemLibrary(name: "CKissFFT", path: "Sources/CKissFFT", providers: [.apt(["libkissfft-dev"])]),
 
     // Tensors, ops (forward + backward), networks and traces on oneDNN. Knows nothing of files or ONNX.
     .target(name: "Engine", dependencies: ["CDNNL"]),
@@ -36,7 +39,9 @@ let package = Package(
     // and inputs (images or .npy tensors) -> batches.
     .target(name: "ModelLoading", dependencies: ["Engine", "ONNXImport", "Imaging"]),
     // Visualization methods: numbers only.
-    .target(name: "Methods", dependencies: ["Engine"]),
+    .target(name: "Methods", dependencies: ["Engine", "CKissFFT"]),
+    // Image collections for the behaviour methods: ImageFolder trees and MNIST-family IDX files.
+    .target(name: "Datasets", dependencies: ["Engine", "Methods", "Imaging", "CZlib"]),
     // The document model: plain values.
     .target(name: "Document"),
     // PDF/PNG/SVG (Cairo + Pango) and HTML (Mustache) backends.
@@ -46,11 +51,11 @@ let package = Package(
     ]),
     // Notebook front-ends (.md / .yaml), step runner, cache, figures.
     .target(name: "Notebooks", dependencies: [
-      "Engine", "ONNXImport", "Imaging", "ModelLoading", "Methods", "Document", "Rendering",
-      .product(name: "Yams", package: "Yams"),
+      "Engine", "ONNXImport", "Imaging", "ModelLoading", "Methods", "Datasets", "Document", "Rendering", "CMarkGFM",
+      .product(name: "Yams", package: "Yams"), .product(name: "Crypto", package: "swift-crypto"),
     ]),
     .executableTarget(name: "convlens", dependencies: [
-      "Engine", "ONNXImport", "Imaging", "ModelLoading", "Methods", "Notebooks",
+      "Engine", "ONNXImport", "Imaging", "ModelLoading", "Methods", "Datasets", "Notebooks",
       .product(name: "ArgumentParser", package: "swift-argument-parser"),
     ]),
     .executableTarget(name: "ConvLensBenchmark", dependencies: ["Engine", "ONNXImport", "Imaging", "ModelLoading"]),
@@ -64,5 +69,6 @@ let package = Package(
     .testTarget(name: "ModelLoadingTests", dependencies: ["ModelLoading", "Engine", "Imaging"]),
     .testTarget(name: "CLITests", dependencies: []),
     .testTarget(name: "MethodsTests", dependencies: ["Methods", "Engine", "ONNXImport", "Imaging"]),
+    .testTarget(name: "BehaviourTests", dependencies: ["Methods", "Datasets", "Engine", "ONNXImport", "Imaging"], resources: [.copy("Fixtures")]),
   ]
 )

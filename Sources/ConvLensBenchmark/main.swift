@@ -35,6 +35,7 @@ var tasks = ["forward", "forward+backward"]
 var batches = [1, 16]
 var modelPaths: [String?] = []
 var profile = false
+var fused = true
 while let argument = arguments.first {
   arguments.removeFirst()
   switch argument {
@@ -42,6 +43,7 @@ while let argument = arguments.first {
   case "--json": jsonPath = arguments.removeFirst()
   case "--forward-only": tasks = ["forward"]
   case "--profile": profile = true
+  case "--unfused": fused = false
   case "--batch": batches = arguments.removeFirst().split(separator: ",").compactMap { Int($0) }
   default: modelPaths.append(argument)
   }
@@ -61,7 +63,7 @@ do {
       let input = Tensor(shape: [batch] + shape.dropFirst(), values: (0..<count).map { _ in Float.random(in: -1...1, using: &generator) })
       for task in tasks {
         let work = {
-          let trace = try network.forward(input)
+          let trace = try network.forward(input, mode: task == "forward" && fused ? .fused : .keepAll)
           if task == "forward+backward" {
             let logits = try trace.output()
             let classes = (0..<batch).map { item in
@@ -76,7 +78,7 @@ do {
         for _ in 0..<3 { try work() }
         if profile {
           var byType: [String: Double] = [:]
-          for _ in 0..<runs { _ = try network.forward(input) { node, seconds in byType[node.op.typeName, default: 0] += seconds } }
+          for _ in 0..<runs { _ = try network.forward(input, mode: fused ? .fused : .keepAll) { node, seconds in byType[node.op.typeName, default: 0] += seconds } }
           for (type, seconds) in byType.sorted(by: { $0.value > $1.value }) {
             print(String(format: "  %-20@ %8.2f ms per forward", type, seconds * 1000 / Double(runs)))
           }

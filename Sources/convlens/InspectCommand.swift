@@ -27,7 +27,7 @@ struct InspectCommand: ParsableCommand {
       let camLayer = network.defaultCAMLayer(shapes: shapes)
       let rows = network.nodes.map { node in
         InspectRow(name: node.name, op: node.op.typeName, output: node.outputs.first ?? "",
-                   shape: node.outputs.first.flatMap { shapes[$0] } ?? [], parameters: node.op.parameterCount)
+                   shape: node.outputs.first.flatMap { shapes[$0] } ?? [], parameters: network.parameterCount(of: node))
       }
       let report = InspectReport(model: loaded.url.path, input: network.inputName, inputShape: shape,
                                  outputs: network.outputNames, nodes: rows, parameters: network.parameterCount,

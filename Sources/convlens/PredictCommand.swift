@@ -45,7 +45,7 @@ struct PredictCommand: ParsableCommand {
       let items = try ModelInput.load(paths: inputs, preset: loaded.preset)
       var records: [PredictionRecord] = []
       for group in ModelInput.batches(items, size: batch) {
-        let trace = try loaded.network.forward(Tensor.batch(group.map(\.tensor)))
+        let trace = try loaded.network.forward(Tensor.batch(group.map(\.tensor)), mode: .fused)
         let output = try trace.output()
         let classes = output.count / max(group.count, 1)
         for (index, item) in group.enumerated() {

@@ -31,7 +31,7 @@ struct CaseGraph {
 /// convolution first copies the input into the blocked layout, so the op runs (forward and
 /// backward) on nChw16c values; the permutation copies values exactly, keeping the sampling's
 /// distance from kinks.
-struct OpCase: Sendable, CustomTestStringConvertible {
+struct OpCase: Sendable, CustomTestStringConvertible, CustomStringConvertible {
   let name: String
   let input: [Int]
   var sampling: InputSampling = .uniform(-2, 2)
@@ -39,6 +39,7 @@ struct OpCase: Sendable, CustomTestStringConvertible {
   let build: @Sendable (_ source: String, _ random: inout SeededGenerator) throws -> CaseGraph
 
   var testDescription: String { "\(name) \(input)\(blocked ? " blocked" : "")" }
+  var description: String { testDescription }
 
   /// The network, its input and the tensor to seed.
   func make(_ random: inout SeededGenerator) throws -> (network: Network, input: Tensor, output: String) {
@@ -85,5 +86,32 @@ struct GradientCheckTests {
     let report = try check.check(network, input: x, output: output, random: &random)
     #expect(check.passed(report), "\(opCase): \(report)")
     #expect(report.largestGradient > 1e-3, "\(opCase): the gradient is (almost) zero everywhere checked: \(report)")
+  }
+}
+
+/// The checker itself must be able to fail: an op whose backward is off by 10% is caught.
+@Suite("Finite-difference checker")
+struct GradientCheckerSelfTests {
+  /// y = 2x, with a backward that returns 2.2·dy.
+  final class WrongBackward: Op, @unchecked Sendable {
+    let typeName = "WrongBackward"
+    func outputShapes(_ inputShapes: [[Int]]) throws -> [[Int]] { [inputShapes[0]] }
+    func forward(_ inputs: [Value]) throws -> [Value] { [scaled(inputs[0], by: 2)] }
+    func backward(_ pass: BackwardPass) throws -> [Value?] { [pass.outputGradients[0].map { scaled($0, by: 2.2) }] }
+    private func scaled(_ value: Value, by factor: Float) -> Value {
+      let out = FloatBuffer(count: value.buffer.count)
+      for i in 0..<value.buffer.count { out.pointer[i] = factor * value.buffer.pointer[i] }
+      return Value(shape: value.shape, layout: value.layout, buffer: out)
+    }
+  }
+
+  @Test("a backward that is 10% off is reported")
+  func catchesWrongBackward() throws {
+    var random = SeededGenerator(seed: 5)
+    let network = try TestNet.network([Node(name: "wrong", op: WrongBackward(), inputs: ["input"], outputs: ["y"])], output: "y")
+    let check = GradientCheck()
+    let report = try check.check(network, input: random.tensor([2, 3, 4, 5]), output: "y", random: &random)
+    #expect(!check.passed(report))
+    #expect(report.mismatches.count == report.compared && report.compared == 64, "\(report)")
   }
 }

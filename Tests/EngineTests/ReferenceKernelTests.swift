@@ -5,7 +5,7 @@ import Testing
 // kernels of TestSupport/NaiveReference.swift. Channel counts 3, 5, 16, 20 and 33 exercise the
 // plain path (≤ 4 channels), the blocked nChw16c layout, and partly filled last channel blocks.
 
-struct ConvForwardCase: Sendable, CustomTestStringConvertible {
+struct ConvForwardCase: Sendable, CustomTestStringConvertible, CustomStringConvertible {
   var name: String
   var input: [Int]                  // [N, C, H, W]
   var outputChannels: Int
@@ -19,6 +19,7 @@ struct ConvForwardCase: Sendable, CustomTestStringConvertible {
   var blockedInput = false
 
   var testDescription: String { "\(name): \(input) -> \(outputChannels), \(padding.label)\(blockedInput ? ", blocked input" : "")" }
+  var description: String { testDescription }
 
   static let all: [ConvForwardCase] = [
     ConvForwardCase(name: "3x3 on RGB (plain path)", input: [2, 3, 7, 6], outputChannels: 8),
@@ -48,7 +49,7 @@ struct ConvForwardCase: Sendable, CustomTestStringConvertible {
   ]
 }
 
-struct PoolForwardCase: Sendable, CustomTestStringConvertible {
+struct PoolForwardCase: Sendable, CustomTestStringConvertible, CustomStringConvertible {
   var name: String
   var kind: NaiveReference.PoolKind
   var input: [Int]
@@ -61,6 +62,7 @@ struct PoolForwardCase: Sendable, CustomTestStringConvertible {
   var blockedInput = false
 
   var testDescription: String { "\(name) \(input)\(blockedInput ? ", blocked input" : "")" }
+  var description: String { testDescription }
 
   static let all: [PoolForwardCase] = [
     PoolForwardCase(name: "max 3x3 s2 pads 1", kind: .max, input: [2, 3, 7, 6], padding: .explicit(begin: [1, 1], end: [1, 1])),
@@ -134,11 +136,12 @@ struct ReferenceKernelTests {
     #expect(difference.value <= 1e-4, "\(c): \(difference)")
   }
 
-  struct GemmCase: Sendable, CustomTestStringConvertible {
+  struct GemmCase: Sendable, CustomTestStringConvertible, CustomStringConvertible {
     var transA = false, transB = false
     var alpha: Float = 1, beta: Float = 1
     var cShape: [Int]?  // nil: no C
     var testDescription: String { "transA \(transA) transB \(transB) alpha \(alpha) beta \(beta) C \(cShape.map { "\($0)" } ?? "none")" }
+    var description: String { testDescription }
   }
 
   @Test("Gemm matches the reference", arguments: [

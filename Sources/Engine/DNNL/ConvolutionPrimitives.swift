@@ -65,15 +65,17 @@ final class ConvolutionPrimitives: @unchecked Sendable {
     return try Reorder.convert(source.pointer, from: plain, to: chosen, key: "weights:\(key)")
   }
 
-  /// y = conv(x, W) + b, output in the blocked layout.
-  func forward(_ x: Value, geometry g: ConvolutionGeometry) throws -> Value {
-    let key = "fwd\(g.input)\(g.sourceLayout)"
+  /// y = conv(x, W) + b (then the post-op, if any), output in the blocked layout.
+  func forward(_ x: Value, geometry g: ConvolutionGeometry, postOp: PostOp? = nil) throws -> Value {
+    let key = "fwd\(g.input)\(g.sourceLayout)\(postOp.map { "\($0)" } ?? "")"
     let prim = try cache.primitive(key) {
       let d = try descriptors(g, sourceTag: nil, destinationTag: nil)
       var desc = try initDescriptor(g, kind: dnnl_forward_inference, src: d.src, weights: d.weights,
                                     bias: bias == nil ? nil : d.bias, dst: d.dst)
+      let attributes = try postOp?.attributes()
+      defer { if let attributes { dnnl_primitive_attr_destroy(attributes) } }
       let (pd, primitive) = try withUnsafePointer(to: &desc) {
-        try DNNLRuntime.shared.makePrimitive(UnsafeRawPointer($0), what: "convolution")
+        try DNNLRuntime.shared.makePrimitive(UnsafeRawPointer($0), attributes: attributes, what: "convolution")
       }
       let made = Primitive(descriptor: pd, primitive: primitive)
       guard let chosen = DNNLRuntime.queried(pd, dnnl_query_weights_md) else { throw EngineError("oneDNN chose no weights format") }

@@ -79,10 +79,10 @@ public final class DNNLRuntime: @unchecked Sendable {
   }
 
   /// Creates a primitive from an op descriptor (conv, pooling, ...), optionally with a forward hint.
-  func makePrimitive(_ opDesc: UnsafeRawPointer, hint: dnnl_primitive_desc_t? = nil, what: String) throws
-    -> (dnnl_primitive_desc_t, dnnl_primitive_t) {
+  func makePrimitive(_ opDesc: UnsafeRawPointer, hint: dnnl_primitive_desc_t? = nil, attributes: dnnl_primitive_attr_t? = nil,
+                     what: String) throws -> (dnnl_primitive_desc_t, dnnl_primitive_t) {
     var pd: dnnl_primitive_desc_t?
-    try DNNLRuntime.check(dnnl_primitive_desc_create(&pd, opDesc, nil, engine, hint), "create the \(what) primitive descriptor")
+    try DNNLRuntime.check(dnnl_primitive_desc_create(&pd, opDesc, attributes, engine, hint), "create the \(what) primitive descriptor")
     var primitive: dnnl_primitive_t?
     try DNNLRuntime.check(dnnl_primitive_create(&primitive, pd), "create the \(what) primitive")
     guard let pd, let primitive else { throw EngineError("oneDNN returned no \(what) primitive") }
@@ -93,6 +93,29 @@ public final class DNNLRuntime: @unchecked Sendable {
   static func queried(_ pd: dnnl_primitive_desc_t, _ what: dnnl_query_t) -> dnnl_memory_desc_t? {
     guard let pointer = dnnl_primitive_desc_query_md(pd, what, 0) else { return nil }
     return pointer.pointee
+  }
+}
+
+/// An activation folded into the primitive before it (oneDNN eltwise post-op): the fused
+/// forward of `Network.forward(_:mode: .fused)` skips writing and re-reading the intermediate.
+public enum PostOp: Sendable, Hashable {
+  case relu
+  case clip(low: Float, high: Float)
+
+  /// Primitive attributes carrying this post-op (the caller owns and destroys them).
+  func attributes() throws -> dnnl_primitive_attr_t? {
+    var attributes: dnnl_primitive_attr_t?
+    var postOps: dnnl_post_ops_t?
+    try DNNLRuntime.check(dnnl_primitive_attr_create(&attributes), "create primitive attributes")
+    try DNNLRuntime.check(dnnl_post_ops_create(&postOps), "create post-ops")
+    defer { dnnl_post_ops_destroy(postOps) }
+    switch self {
+    case .relu: try DNNLRuntime.check(dnnl_post_ops_append_eltwise(postOps, 1, dnnl_eltwise_relu, 0, 0), "append a ReLU post-op")
+    case .clip(let low, let high):
+      try DNNLRuntime.check(dnnl_post_ops_append_eltwise(postOps, 1, dnnl_eltwise_clip, low, high), "append a clip post-op")
+    }
+    try DNNLRuntime.check(dnnl_primitive_attr_set_post_ops(attributes, postOps), "set post-ops")
+    return attributes
   }
 }
 

@@ -1,5 +1,3 @@
-import Dispatch
-
 /// A feed-forward network: nodes in topological order over named tensors, one image input.
 public final class Network: @unchecked Sendable {
   public let nodes: [Node]
@@ -11,6 +9,8 @@ public final class Network: @unchecked Sendable {
   let constantValues: [String: Value]
   /// Node index producing each tensor.
   let producer: [String: Int]
+  /// For forward-only runs: node index of a Conv -> (index of the activation folded into it, post-op).
+  let fusedActivations: [Int: (activation: Int, postOp: PostOp)]
   /// Input shape the model file declares (batch may vary at run time).
   public let declaredInputShape: [Int]?
 
@@ -41,6 +41,7 @@ public final class Network: @unchecked Sendable {
     self.constantValues = constants.mapValues { Value($0) }
     self.producer = producer
     self.declaredInputShape = declaredInputShape
+    self.fusedActivations = Network.planFusion(nodes: nodes, outputs: Set(outputNames))
   }
 
   /// Every tensor name, in the order they are produced (input first).
@@ -71,40 +72,11 @@ public final class Network: @unchecked Sendable {
     return shapes
   }
 
-  /// Runs the network on `input` ([N, C, H, W], plain) and keeps every tensor in the trace.
-  public func forward(_ input: Tensor) throws -> Trace { try forward(input, timing: nil) }
-
-  /// As `forward`, calling `timing(node, seconds)` after each node (for the benchmark's profile).
-  public func forward(_ input: Tensor, timing: ((Node, Double) -> Void)?) throws -> Trace {
-    if let declared = declaredInputShape, declared.count == input.shape.count {
-      // Batch may vary; the other dimensions must match what the model was exported with.
-      for axis in 1..<declared.count where declared[axis] > 0 && declared[axis] != input.shape[axis] {
-        throw EngineError("input has shape \(input.shape) but the model expects \(declared) (batch may vary)")
-      }
-    }
-    _ = try shapes(forInput: input.shape)  // validates every node before anything large is allocated
-    var values: [String: Value] = [inputName: Value(input)]
-    for (name, constant) in constantValues { values[name] = constant }
-    for node in nodes {
-      var inputs: [Value] = []
-      inputs.reserveCapacity(node.inputs.count)
-      for name in node.inputs {
-        guard let value = values[name] else { throw EngineError("node '\(node.name)': missing input '\(name)'") }
-        inputs.append(value)
-      }
-      let outputs: [Value]
-      let start = timing == nil ? 0 : DispatchTime.now().uptimeNanoseconds
-      defer { timing?(node, Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9) }
-      do {
-        outputs = try node.op.forward(inputs)
-      } catch let error as EngineError {
-        throw EngineError("node '\(node.name)' (\(node.op.typeName)): \(error.description)")
-      }
-      for (name, value) in zip(node.outputs, outputs) { values[name] = value }
-    }
-    return Trace(network: self, values: values)
+  /// Learned parameters of a node: those the op holds plus constant operands it reads (Gemm's B, C).
+  public func parameterCount(of node: Node) -> Int {
+    node.op.parameterCount + Set(node.inputs).reduce(0) { $0 + (constants[$1]?.count ?? 0) }
   }
 
   /// Total learned parameters.
-  public var parameterCount: Int { nodes.reduce(0) { $0 + $1.op.parameterCount } }
+  public var parameterCount: Int { nodes.reduce(0) { $0 + parameterCount(of: $1) } }
 }

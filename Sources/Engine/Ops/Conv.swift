@@ -88,9 +88,12 @@ public final class Conv: Op, @unchecked Sendable {
     x.layout == .plain && x.shape[1] <= 4 ? .plain : .blocked16
   }
 
-  public func forward(_ inputs: [Value]) throws -> [Value] {
+  public func forward(_ inputs: [Value]) throws -> [Value] { try forward(inputs, postOp: nil) }
+
+  /// The forward pass with an activation fused into the primitive (forward-only runs).
+  public func forward(_ inputs: [Value], postOp: PostOp?) throws -> [Value] {
     let x = try Reorder.value(inputs[0], to: sourceLayout(for: inputs[0]))
-    return [try primitives.forward(x, geometry: try geometry(x.shape, layout: x.layout))]
+    return [try primitives.forward(x, geometry: try geometry(x.shape, layout: x.layout), postOp: postOp)]
   }
 
   public func backward(_ pass: BackwardPass) throws -> [Value?] {

@@ -89,6 +89,14 @@ extension OpCase {
         Node(name: "matmul", op: MatMul(), inputs: [source, "xt"], outputs: ["y"]),
       ], output: "y")
     },
+    OpCase(name: "MatMul batched · runtime operand broadcast over the batch", input: [2, 3, 4, 5]) { source, _ in
+      // B = mean over the batch of xᵀ, [1, 3, 5, 4]: its gradient sums over both batch items.
+      CaseGraph(nodes: [
+        Node(name: "mean", op: ReduceMean(axes: [0], keepDims: true), inputs: [source], outputs: ["m"]),
+        Node(name: "transpose", op: Transpose(permutation: [0, 1, 3, 2]), inputs: ["m"], outputs: ["mt"]),
+        Node(name: "matmul", op: MatMul(), inputs: [source, "mt"], outputs: ["y"]),
+      ], output: "y")
+    },
   ]
 
   /// `kind`(source, constant of `shape`) or, with `constantFirst`, `kind`(constant, source).

@@ -1,0 +1,139 @@
+// A parsed notebook: front matter, then prose and steps in reading order, each step remembering
+// where it was written so errors and the run manifest can point at it.
+import Foundation
+
+/// A position in a notebook file (1-based line and column), printed as `file:line:column`.
+public struct SourceLocation: Sendable, Equatable, Hashable, Codable, CustomStringConvertible {
+  /// The file as given on the command line (or "-P" for values that came from an override).
+  public var file: String
+  public var line: Int
+  public var column: Int
+
+  public init(file: String, line: Int, column: Int) {
+    self.file = file
+    self.line = line
+    self.column = column
+  }
+
+  public var description: String { line > 0 ? "\(file):\(line):\(column)" : file }
+
+  /// `file:line`, for the manifest and step failures.
+  public var fileAndLine: String { line > 0 ? "\(file):\(line)" : file }
+}
+
+/// A notebook problem: one line naming where it is, what is wrong and what is expected.
+public struct NotebookError: Error, CustomStringConvertible, Sendable, Equatable {
+  public let location: SourceLocation?
+  public let message: String
+
+  public init(_ message: String, at location: SourceLocation? = nil) {
+    self.location = location
+    self.message = message
+  }
+
+  public var description: String { location.map { "\($0): \(message)" } ?? message }
+}
+
+/// One step: a method (or a built-in such as `predict`) with its settings and what it runs on.
+public struct Step: Sendable, Equatable {
+  /// The method name as written (`grad-cam`).
+  public var name: String
+  /// Method settings only (the step keys `image`, `target`, ... are taken out), by key.
+  public var settings: [String: StepValue]
+  /// Image names to run on; empty means every image of the front matter, in its order.
+  public var images: [String]
+  /// Target classes as written ("top1", "281", "tabby"); empty means top1.
+  public var targets: [String]
+  /// Display choices that do not change the computed output (so they are not in the cache key).
+  public var colormap: String?
+  public var alpha: Double?
+  /// A dataset of the front matter, for methods that look at many images.
+  public var dataset: String?
+  /// Where the step starts, and where each key was written (for located errors).
+  public var location: SourceLocation
+  public var keyLocations: [String: SourceLocation]
+
+  public init(name: String, settings: [String: StepValue] = [:], images: [String] = [], targets: [String] = [],
+              colormap: String? = nil, alpha: Double? = nil, dataset: String? = nil,
+              location: SourceLocation, keyLocations: [String: SourceLocation] = [:]) {
+    self.name = name
+    self.settings = settings
+    self.images = images
+    self.targets = targets
+    self.colormap = colormap
+    self.alpha = alpha
+    self.dataset = dataset
+    self.location = location
+    self.keyLocations = keyLocations
+  }
+
+  /// Keys a step understands besides the method's own settings.
+  public static let stepKeys = ["image", "images", "target", "targets", "colormap", "alpha", "dataset"]
+}
+
+/// A setting value as YAML gave it: scalars typed by YAML's rules, lists of them.
+public enum StepValue: Sendable, Equatable, Codable {
+  case int(Int), double(Double), bool(Bool), string(String)
+  case list([StepValue])
+
+  public func encode(to encoder: Encoder) throws {
+    var container = encoder.singleValueContainer()
+    switch self {
+    case .int(let value): try container.encode(value)
+    case .double(let value): try container.encode(value)
+    case .bool(let value): try container.encode(value)
+    case .string(let value): try container.encode(value)
+    case .list(let values): try container.encode(values)
+    }
+  }
+
+  public init(from decoder: Decoder) throws {
+    let container = try decoder.singleValueContainer()
+    if let value = try? container.decode(Bool.self) { self = .bool(value) }
+    else if let value = try? container.decode(Int.self) { self = .int(value) }
+    else if let value = try? container.decode(Double.self) { self = .double(value) }
+    else if let value = try? container.decode(String.self) { self = .string(value) }
+    else { self = .list(try container.decode([StepValue].self)) }
+  }
+
+  /// The value as text (for captions and the manifest).
+  public var text: String {
+    switch self {
+    case .int(let value): return String(value)
+    case .double(let value): return String(value)
+    case .bool(let value): return String(value)
+    case .string(let value): return value
+    case .list(let values): return "[" + values.map(\.text).joined(separator: ", ") + "]"
+    }
+  }
+}
+
+/// A piece of the notebook in reading order.
+public enum Cell: Sendable, Equatable {
+  case markdown(String)
+  case step(Step)
+}
+
+/// A whole notebook, ready to run.
+public struct Notebook: Sendable {
+  /// The notebook file; relative paths of the front matter are resolved against its folder.
+  public var url: URL
+  /// The file as the user named it, for error locations.
+  public var displayName: String
+  public var frontMatter: FrontMatter
+  public var cells: [Cell]
+
+  public init(url: URL, displayName: String, frontMatter: FrontMatter, cells: [Cell]) {
+    self.url = url
+    self.displayName = displayName
+    self.frontMatter = frontMatter
+    self.cells = cells
+  }
+
+  /// The notebook's file name without extension: the stem of every output.
+  public var name: String { url.deletingPathExtension().lastPathComponent }
+
+  public var steps: [Step] {
+    cells.compactMap { if case .step(let step) = $0 { return step } else { return nil } }
+  }
+}

@@ -1,1 +1,0 @@
-// Notebook front-ends and the step runner (issue 4) land here.
