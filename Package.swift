@@ -47,7 +47,7 @@ let package = Package(
     // PDF/PNG/SVG (Cairo + Pango) and HTML (Mustache) backends.
     .target(name: "Rendering", dependencies: [
       "Document", "CCairo", "CPango", "CMarkGFM",
-      .product(name: "Mustache", package: "swift-mustache"),
+      .product(name: "Mustache", package: "swift-mustache"), .product(name: "Crypto", package: "swift-crypto"),
     ]),
     // Notebook front-ends (.md / .yaml), step runner, cache, figures.
     .target(name: "Notebooks", dependencies: [
@@ -55,7 +55,7 @@ let package = Package(
       .product(name: "Yams", package: "Yams"), .product(name: "Crypto", package: "swift-crypto"),
     ]),
     .executableTarget(name: "convlens", dependencies: [
-      "Engine", "ONNXImport", "Imaging", "ModelLoading", "Methods", "Datasets", "Notebooks",
+      "Engine", "ONNXImport", "Imaging", "ModelLoading", "Methods", "Datasets", "Notebooks", "CCairo",
       .product(name: "ArgumentParser", package: "swift-argument-parser"),
     ]),
     .executableTarget(name: "ConvLensBenchmark", dependencies: ["Engine", "ONNXImport", "Imaging", "ModelLoading"]),

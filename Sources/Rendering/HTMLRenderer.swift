@@ -2,6 +2,7 @@
 // the templates of a directory (a user's copy of Templates/html) or the built-in defaults.
 // The output is one self-contained file: images as PNG data URIs, CSS and script inline, and a
 // Content-Security-Policy that forbids every network request and every script but ours.
+import Crypto
 import Document
 import Foundation
 import Mustache
@@ -66,5 +67,5 @@ public struct HTMLRenderer: Sendable {
 
 /// "sha256-<base64>" of the exact script text, as a CSP source expression.
 func cspHash(_ script: String) -> String {
-  "sha256-" + Data(sha256(Array(script.utf8))).base64EncodedString()
+  "sha256-" + Data(SHA256.hash(data: Data(script.utf8))).base64EncodedString()
 }

@@ -61,10 +61,10 @@ struct HelperTests {
     #expect(close(Colormap.gray.color(0.5), (0.501960784, 0.501960784, 0.501960784)))
   }
 
-  @Test("min-max normalisation maps to [0, 1) with ε 1e-7; overlay blends (1 − α)·image + α·colour")
+  @Test("min-max normalisation maps to [0, 1] with ε 1e-7; overlay blends (1 − α)·image + α·colour")
   func normaliseAndOverlay() {
     let normalised = Normalization.minMax([2, 4, 6])
-    #expect(normalised[0] == 0 && abs(normalised[1] - 0.5) < 1e-6 && normalised[2] < 1 && normalised[2] > 0.9999)
+    #expect(normalised[0] == 0 && abs(normalised[1] - 0.5) < 1e-6 && normalised[2] <= 1 && normalised[2] > 0.9999)
     let blended = Overlay.blend(image: [255, 0, 0], map: [0], colormap: .gray, alpha: 0.25)
     #expect(blended == [191, 0, 0])  // 0.75·255 + 0.25·0 = 191.25
   }

@@ -120,9 +120,15 @@ public struct ImageGrid: Sendable {
   }
   public var columns: Int
   public var cells: [Cell]
-  public init(columns: Int, cells: [Cell]) {
+  /// Numbers that go with the pictures: the score curve of class visualization, the score drops
+  /// of channel masking (nil for plain grids).
+  public var curve: Curve?
+  public var table: Table?
+  public init(columns: Int, cells: [Cell], curve: Curve? = nil, table: Table? = nil) {
     self.columns = columns
     self.cells = cells
+    self.curve = curve
+    self.table = table
   }
 }
 

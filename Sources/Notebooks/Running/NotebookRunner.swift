@@ -1,0 +1,167 @@
+// Runs a notebook's steps in order, each from the cache when its content hash matches, and keeps
+// what the report and the run manifest need. A failing step stops the run with its location; no
+// output file has been touched at that point.
+import Engine
+import Foundation
+import Imaging
+import Methods
+import ModelLoading
+
+/// Builds the dataset a step names; provided by the Datasets module (nil: datasets unsupported).
+public typealias DatasetFactory = @Sendable (DatasetSpec) throws -> any DatasetSource
+
+public struct RunOptions: Sendable {
+  public var useCache: Bool
+  /// Part of every cache key and of the manifest.
+  public var toolVersion: String
+  public var progress: ProgressReporter
+  public var datasetFactory: DatasetFactory?
+
+  public init(useCache: Bool = true, toolVersion: String, progress: ProgressReporter = .silent,
+              datasetFactory: DatasetFactory? = nil) {
+    self.useCache = useCache
+    self.toolVersion = toolVersion
+    self.progress = progress
+    self.datasetFactory = datasetFactory
+  }
+}
+
+/// One step's result with how it was obtained.
+struct StepRecord {
+  var step: Step
+  var output: StepOutput
+  var seconds: Double
+  var cacheHit: Bool
+}
+
+/// Everything a run produced: what the document builder and the manifest read.
+struct NotebookRun {
+  var notebook: Notebook
+  var images: [PreparedImage]
+  var records: [StepRecord]
+  /// Top-5 per image, for the manifest.
+  var predictions: [ImagePrediction]
+  var manifest: RunManifest
+}
+
+struct NotebookRunner {
+  let notebook: Notebook
+  let options: RunOptions
+
+  func run() throws -> NotebookRun {
+    let front = notebook.frontMatter
+    let model = try ModelSource(front, notebookFile: notebook.displayName)
+    let images = try ImagePreparation.prepare(front.images, preset: model.preset)
+    let cache = StepCache(notebookDirectory: notebook.url.deletingLastPathComponent(), enabled: options.useCache)
+    let classNames = try model.classNames()
+    let steps = notebook.steps
+    var records: [StepRecord] = []
+    for (index, step) in steps.enumerated() {
+      options.progress.step(index + 1, of: steps.count, "\(step.name) (\(step.location.fileAndLine))")
+      let start = Date()
+      let selected = try select(step, from: images)
+      let key = try CacheKeyMaterial(
+        toolVersion: options.toolVersion, modelSHA256: model.modelSHA256, labelsSHA256: model.labelsSHA256,
+        preprocess: model.preset.summary, step: step.name, settings: step.settings, imageSHA256: selected.map(\.sha256),
+        targets: step.targets, seed: front.seed, dataset: try step.dataset.map { try datasetKey($0) }).key()
+      if let cached = cache.load(key) {
+        records.append(StepRecord(step: step, output: cached, seconds: Date().timeIntervalSince(start), cacheHit: true))
+        continue
+      }
+      let output: StepOutput
+      do {
+        output = try compute(step, images: selected, model: model, classNames: classNames)
+      } catch let error as NotebookError where error.location != nil {
+        throw error
+      } catch {
+        let message = (error as? NotebookError)?.message ?? "\(error)"
+        throw NotebookError("step '\(step.name)' failed: \(message)", at: step.location)
+      }
+      cache.store(output, key: key)
+      records.append(StepRecord(step: step, output: output, seconds: Date().timeIntervalSince(start), cacheHit: false))
+    }
+    let predictions = try manifestPredictions(images: images, model: model, cache: cache)
+    let manifest = RunManifest(notebook: notebook, model: model, images: images, records: records,
+                               predictions: predictions, toolVersion: options.toolVersion)
+    return NotebookRun(notebook: notebook, images: images, records: records, predictions: predictions, manifest: manifest)
+  }
+
+  private func select(_ step: Step, from images: [PreparedImage]) throws -> [PreparedImage] {
+    let chosen = step.images.isEmpty ? images : step.images.compactMap { name in images.first { $0.name == name } }
+    guard !chosen.isEmpty || step.dataset != nil else {
+      throw NotebookError("step '\(step.name)' has no image to run on; add `images:` to the front matter", at: step.location)
+    }
+    if let first = chosen.first, let odd = chosen.first(where: { $0.tensor.shape != first.tensor.shape }) {
+      throw NotebookError("images '\(first.name)' \(first.tensor.shape) and '\(odd.name)' \(odd.tensor.shape) differ in size "
+                          + "after preprocessing; run them in separate steps", at: step.location)
+    }
+    return chosen
+  }
+
+  private func datasetKey(_ name: String) throws -> String {
+    guard let spec = notebook.frontMatter.datasets.first(where: { $0.name == name }) else { return name }
+    let options = spec.options.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ",")
+    return "\(spec.type):\(spec.path):\(spec.limit.map(String.init) ?? "all"):\(options)"
+  }
+
+  private func compute(_ step: Step, images: [PreparedImage], model: ModelSource, classNames: [String]?) throws -> StepOutput {
+    let loaded = try model.model()
+    if step.name == BuiltInStep.predict {
+      var top = 5
+      if case .int(let value) = step.settings["top"] { top = value }
+      let predictions = try Predictions.top(top, images: images, model: loaded)
+      return StepOutput(payload: .predictions(predictions), conventions: [
+        ["method", "predict"], ["probability", "softmax of the model output"], ["preprocess", model.preset.summary],
+      ], imageNames: images.map(\.name))
+    }
+    var dataset: (any DatasetSource)?
+    if let name = step.dataset, let spec = notebook.frontMatter.datasets.first(where: { $0.name == name }) {
+      guard let factory = options.datasetFactory else {
+        throw NotebookError("dataset '\(name)' cannot be read: this build has no dataset support yet")
+      }
+      dataset = try factory(spec)
+    }
+    let method = try StepMethods.make(step.name, settings: step.settings)
+    let progress = options.progress
+    let context = MethodContext(
+      network: loaded.network, images: Tensor.batch(images.map(\.tensor)), classNames: classNames,
+      targets: step.targets.map { ClassTarget.parse($0) }, seed: notebook.frontMatter.seed, dataset: dataset,
+      progress: { name, done, total in progress.detail(name, done: done, total: total) })
+    return try StepOutput(try method.run(context), imageNames: images.map(\.name), dataset: dataset)
+  }
+
+  private func manifestPredictions(images: [PreparedImage], model: ModelSource, cache: StepCache) throws -> [ImagePrediction] {
+    guard !images.isEmpty else { return [] }
+    let key = try CacheKeyMaterial(
+      toolVersion: options.toolVersion, modelSHA256: model.modelSHA256, labelsSHA256: model.labelsSHA256,
+      preprocess: model.preset.summary, step: "manifest-predictions", settings: ["top": .int(5)],
+      imageSHA256: images.map(\.sha256), targets: [], seed: 0, dataset: nil).key()
+    if let cached = cache.load(key), case .predictions(let predictions) = cached.payload { return predictions }
+    var predictions: [ImagePrediction] = []
+    // Images of different sizes run separately.
+    for group in Dictionary(grouping: images.indices, by: { images[$0].tensor.shape }).values.sorted(by: { $0[0] < $1[0] }) {
+      predictions += try Predictions.top(5, images: group.map { images[$0] }, model: try model.model())
+    }
+    predictions.sort { first, second in
+      (images.firstIndex { $0.name == first.image } ?? 0) < (images.firstIndex { $0.name == second.image } ?? 0)
+    }
+    cache.store(StepOutput(payload: .predictions(predictions), conventions: [], imageNames: images.map(\.name)), key: key)
+    return predictions
+  }
+}
+
+enum Predictions {
+  /// The `count` most probable classes of each image (softmax of the model output, as `convlens predict`).
+  static func top(_ count: Int, images: [PreparedImage], model: LoadedModel) throws -> [ImagePrediction] {
+    let output = try model.network.forward(Tensor.batch(images.map(\.tensor))).output()  // [N, K]
+    let classes = output.count / max(images.count, 1)
+    return images.enumerated().map { index, image in
+      let row = Array(output.values[index * classes ..< (index + 1) * classes])
+      let probabilities = softmax(row)
+      let ranked = row.indices.sorted { row[$0] != row[$1] ? row[$0] > row[$1] : $0 < $1 }.prefix(count)
+      return ImagePrediction(image: image.name, top: ranked.map {
+        StoredClass(index: $0, label: model.label($0), probability: probabilities[$0], logit: row[$0])
+      })
+    }
+  }
+}

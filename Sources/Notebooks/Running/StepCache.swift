@@ -1,0 +1,72 @@
+// Step results cached by content: the key is the SHA-256 of everything that can change a result
+// (tool version, model and labels bytes, preprocessing, image bytes, step name, settings, targets,
+// seed, dataset), written as canonical JSON (sorted keys), so a prose or caption edit reuses them.
+import Crypto
+import Foundation
+
+enum ContentHash {
+  /// Lower-case hex SHA-256 of `data`.
+  static func sha256(_ data: Data) -> String {
+    SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
+  }
+
+  /// SHA-256 of a file's bytes.
+  static func sha256(file url: URL) throws -> String {
+    sha256(try Data(contentsOf: url, options: .mappedIfSafe))
+  }
+}
+
+/// Everything a step result depends on.
+struct CacheKeyMaterial: Encodable {
+  var toolVersion: String
+  var modelSHA256: String
+  var labelsSHA256: String?
+  var preprocess: String
+  var step: String
+  var settings: [String: StepValue]
+  var imageSHA256: [String]
+  var targets: [String]
+  var seed: UInt64
+  var dataset: String?
+
+  /// The cache key: SHA-256 of the canonical JSON.
+  func key() throws -> String {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+    return ContentHash.sha256(try encoder.encode(self))
+  }
+}
+
+/// `.convlens-cache/` beside the notebook: one JSON file per step result.
+struct StepCache {
+  let directory: URL
+  let enabled: Bool
+
+  init(notebookDirectory: URL, enabled: Bool) {
+    directory = notebookDirectory.appendingPathComponent(".convlens-cache", isDirectory: true)
+    self.enabled = enabled
+  }
+
+  private func file(_ key: String) -> URL { directory.appendingPathComponent("\(key).json") }
+
+  /// The stored output, or nil when absent, disabled or unreadable (a damaged entry is recomputed).
+  func load(_ key: String) -> StepOutput? {
+    guard enabled, let data = try? Data(contentsOf: file(key)) else { return nil }
+    return try? JSONDecoder().decode(StepOutput.self, from: data)
+  }
+
+  /// Stores `output` (atomically); failures to write the cache never fail the render.
+  func store(_ output: StepOutput, key: String) {
+    guard enabled else { return }
+    let fileManager = FileManager.default
+    do {
+      try fileManager.createDirectory(at: directory, withIntermediateDirectories: true)
+      // The cache holds derived data only: keep it out of version control wherever it is created.
+      let ignore = directory.appendingPathComponent(".gitignore")
+      if !fileManager.fileExists(atPath: ignore.path) { try Data("*\n".utf8).write(to: ignore) }
+      try JSONEncoder().encode(output).write(to: file(key), options: .atomic)
+    } catch {
+      // A read-only folder only costs recomputation next time.
+    }
+  }
+}
