@@ -8,7 +8,8 @@ struct ConvLens: ParsableCommand {
     commandName: "convlens",
     abstract: "Look inside convolutional networks: predictions, inspection and visualization reports.",
     version: ConvLensVersion.string,
-    subcommands: [PredictCommand.self, InspectCommand.self])
+    subcommands: [PredictCommand.self, InspectCommand.self, ExplainCommand.self, MethodsCommand.self,
+                  RenderCommand.self, InitCommand.self])
 
   /// Exit codes: 0 success, 1 bad input or a failed run (one message on stderr), 2 bad usage.
   static func main() {

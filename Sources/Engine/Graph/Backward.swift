@@ -15,6 +15,8 @@ extension Trace {
       throw EngineError("seed gradient has shape \(seed.shape) but tensor '\(seedName)' has shape \(seedValue.shape)")
     }
     for target in targets where values[target] == nil { throw unknownTensor(target) }
+    // Gradients come on top of the kept activations: refuse before allocating them.
+    try MemoryBudget.check(values.mapValues(\.shape), batch: seed.shape.first ?? 1, factor: 2)
 
     let nodes = network.nodes
     // Tensors that depend on some target (forward reachability).

@@ -24,7 +24,8 @@ extension Network {
     } else if let declared = declaredInputShape {
       throw EngineError("input has shape \(input.shape) but the model expects \(declared) (batch may vary)")
     }
-    _ = try shapes(forInput: input.shape)  // validates every node before anything large is allocated
+    // Validates every node and the memory the run needs before anything large is allocated.
+    try MemoryBudget.check(try shapes(forInput: input.shape), batch: input.shape.first ?? 1)
     var values: [String: Value] = [inputName: Value(input)]
     for (name, constant) in constantValues { values[name] = constant }
     var skipped = Set<Int>()

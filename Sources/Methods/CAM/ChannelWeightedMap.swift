@@ -119,7 +119,8 @@ extension ChannelWeightedMap {
          Convention("raw map", "at the layer's resolution \(height)×\(width), unnormalised"),
          Convention("normalisation", "per-image min-max (ε 1e-7)"),
          Convention("upsampling", "bilinear, half-pixel centres (align_corners = false)")]
-    return (LayerMaps(layer: layerName, layerShape: Array(layerShape.dropFirst()), signed: keepsSign, items: items), conventions)
+    return (LayerMaps(layer: layerName, layerShape: Array(layerShape.dropFirst()), inputSize: [imageShape[2], imageShape[3]],
+                      signed: keepsSign, items: items), conventions)
   }
 }
 

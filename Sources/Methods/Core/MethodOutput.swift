@@ -72,6 +72,8 @@ public struct LayerMaps: Sendable {
   public var layer: String
   /// The layer's shape for one image: [C, h, w].
   public var layerShape: [Int]
+  /// The model input's spatial size [H, W], the size to upsample maps to for display.
+  public var inputSize: [Int]
   /// True when the map keeps its sign (Grad-CAM with `relu: false`).
   public var signed: Bool
   public var items: [Item]

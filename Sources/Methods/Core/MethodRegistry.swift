@@ -20,6 +20,13 @@ public enum MethodRegistry {
     AblationCAM.self,
     EigenCAM.self,
     GuidedGradCAM.self,
+    Filters.self,
+    Activations.self,
+    NearestNeighbours.self,
+    TSNE.self,
+    MaxPatches.self,
+    ChannelMasking.self,
+    ClassVisualization.self,
   ]
 
   public static var names: [String] { all.map { $0.name } }

@@ -1,0 +1,100 @@
+import Engine
+
+/// Channel masking: zero channels of a layer and report the change of the target score y^c. Each
+/// channel is zeroed on its own (the rest of the network re-run from that layer, in batches);
+/// the channels whose removal lowers y^c most are shown with their activation maps, and the
+/// table also gives the drop with the top-k (or the listed) channels zeroed together.
+public struct ChannelMasking: VisualizationMethod {
+  public static let name = "channel-masking"
+  public static let summary = "Score drop when a layer's channels are zeroed; the channels that matter most, with their maps."
+  public static let settingsHelp: [(String, String)] = [
+    ("layer", "auto (the last feature map before pooling) or a tensor name"),
+    ("top", "channels to show, ranked by score drop (default 8)"),
+    ("channels", "channels to zero together as well, e.g. \"3, 5\" (default: the top ones)"),
+    ("batch", "masked copies per forward pass (default 16)"),
+  ]
+  public var layer: LayerChoice = .auto
+  public var top = 8
+  public var channels: ChannelList?
+  public var batch = 16
+
+  public init() {}
+  public init(from decoder: Decoder) throws {
+    let settings = try SettingsReader(decoder, method: Self.name, known: Self.settingNames)
+    layer = try settings.value("layer", default: layer)
+    top = try settings.value("top", default: top)
+    let list = try settings.value("channels", default: ChannelList([]))
+    channels = list.indices.isEmpty ? nil : list
+    batch = try settings.value("batch", default: batch)
+    guard top >= 1, batch >= 1 else { throw MethodError("channel-masking: top and batch must be at least 1") }
+  }
+
+  public func run(_ context: MethodContext) throws -> MethodOutput {
+    let shape = try context.validatedImageShape()
+    let (name, layerShape) = try layer.resolve(in: context.network, inputShape: shape)
+    let (c, h, w) = (layerShape[1], layerShape[2], layerShape[3])
+    let listed = try channels?.validated(channels: c, layer: name)
+    let scoreName = ClassScores.tensorName(context.network)
+    let trace = try context.network.forward(context.images)
+    let classes = try ClassScores.resolve(context, scores: trace.tensor(named: scoreName))
+    let activation = try trace.tensor(named: name)  // [N, C, h, w]
+    let plane = h * w
+    var cells: [ImageGrid.Cell] = []
+    var rows: [[String]] = []
+    for image in 0..<shape[0] {
+      let original = Array(activation.values[image * c * plane ..< (image + 1) * c * plane])
+      let means = BehaviourMath.channelMeans(original, channels: c, plane: plane)
+      // Score rows with each channel zeroed on its own.
+      var masked: [[Float]] = []
+      var start = 0
+      while start < c {
+        let end = min(start + batch, c)
+        masked += try scoreRows(context.network, trace: trace, image: image, layer: name, scoreName: scoreName,
+                                original: original, masks: (start..<end).map { [$0] }, shape: [c, h, w])
+        context.progress("channel-masking", end, c)
+        start = end
+      }
+      for perImage in classes {
+        let target = perImage[image]
+        let drops = masked.map { target.logit - $0[target.index] }
+        let ranked = BehaviourMath.topIndices(drops, count: min(top, c))
+        let together = listed ?? ranked
+        let joint = try scoreRows(context.network, trace: trace, image: image, layer: name, scoreName: scoreName,
+                                  original: original, masks: [together], shape: [c, h, w])[0][target.index]
+        let prefix = shape[0] > 1 || classes.count > 1 ? "image \(image), \(target.label): " : ""
+        for channel in ranked {
+          let map = Array(original[channel * plane ..< (channel + 1) * plane])
+          cells.append(ImageGrid.Cell(image: Tensor(shape: [1, h, w], values: Normalization.minMax(map)),
+                                      caption: "\(prefix)ch \(channel) · Δy = \(BehaviourMath.format(-drops[channel]))"))
+          rows.append([String(image), "\(target.label) (\(target.index))", String(channel), BehaviourMath.format(means[channel]),
+                       BehaviourMath.format(target.logit), BehaviourMath.format(masked[channel][target.index]), BehaviourMath.format(-drops[channel])])
+        }
+        rows.append([String(image), "\(target.label) (\(target.index))", "\(listed == nil ? "top \(together.count)" : "listed") together: \(ChannelList(together))",
+                     "", BehaviourMath.format(target.logit), BehaviourMath.format(joint), BehaviourMath.format(joint - target.logit)])
+      }
+    }
+    let table = Table(header: ["image", "class", "channel(s) zeroed", "mean activation", "y", "y zeroed", "Δy"], rows: rows)
+    return MethodOutput(.imageGrid(ImageGrid(columns: min(top, 8), cells: cells, table: table)), conventions: [
+      Convention("method", "channel masking"), Convention("layer", "\(name) [\(c), \(h), \(w)]"),
+      Convention("score", "pre-softmax logit of '\(scoreName)'"),
+      Convention("ranking", "channels by the drop of y^c when zeroed alone, largest first"),
+      Convention("maps", "activation of each shown channel, per-tile min-max"),
+    ])
+  }
+
+  /// Score rows [K] for each mask (a set of channels zeroed in one copy of image `image`'s activation).
+  func scoreRows(_ network: Network, trace: Trace, image: Int, layer: String, scoreName: String, original: [Float],
+                 masks: [[Int]], shape: [Int]) throws -> [[Float]] {
+    let plane = shape[1] * shape[2]
+    var values: [Float] = []
+    values.reserveCapacity(masks.count * original.count)
+    for mask in masks {
+      var copy = original
+      for channel in mask { for position in 0..<plane { copy[channel * plane + position] = 0 } }
+      values += copy
+    }
+    let replacement = Tensor(shape: [masks.count] + shape, values: values)
+    let scores = try PartialForward.scores(network, trace: trace, imageIndex: image, layer: layer, replacement: replacement, scoreName: scoreName)
+    return ClassScores.rows(scores)
+  }
+}

@@ -1,0 +1,39 @@
+// Notebook cells + step results -> the document both backends render.
+import Document
+import Foundation
+
+enum ReportAssembler {
+  static func document(_ run: NotebookRun) throws -> ReportDocument {
+    let notebook = run.notebook, front = notebook.frontMatter
+    let images = Dictionary(run.images.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+    var blocks: [Block] = []
+    var stepNumber = 0
+    var records = run.records.makeIterator()
+    for cell in notebook.cells {
+      switch cell {
+      case .markdown(let text):
+        blocks.append(.markdown(text))
+      case .step:
+        stepNumber += 1
+        guard let record = records.next() else { continue }
+        do {
+          blocks += try FigureBuilder(images: images, stepNumber: stepNumber).blocks(for: record)
+        } catch {
+          let message = (error as? NotebookError)?.message ?? "\(error)"
+          throw NotebookError("step '\(record.step.name)': its figure could not be built: \(message)", at: record.step.location)
+        }
+      }
+    }
+    return ReportDocument(title: front.title ?? notebook.name, subtitle: front.subtitle, author: front.author, date: front.date,
+                          language: front.language ?? guessLanguage(notebook), blocks: blocks)
+  }
+
+  /// "ko" when the title or prose has Hangul, else "en".
+  static func guessLanguage(_ notebook: Notebook) -> String {
+    let texts = [notebook.frontMatter.title ?? ""] + notebook.cells.compactMap {
+      if case .markdown(let text) = $0 { return text } else { return nil }
+    }
+    let hangul = texts.contains { text in text.unicodeScalars.contains { (0xAC00...0xD7A3).contains($0.value) } }
+    return hangul ? "ko" : "en"
+  }
+}
