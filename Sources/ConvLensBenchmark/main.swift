@@ -36,6 +36,7 @@ var batches = [1, 16]
 var modelPaths: [String?] = []
 var profile = false
 var fused = true
+var backwardByType: [String: Double] = [:]
 while let argument = arguments.first {
   arguments.removeFirst()
   switch argument {
@@ -70,7 +71,9 @@ do {
               (0..<logits.shape[1]).max { logits.values[item * logits.shape[1] + $0] < logits.values[item * logits.shape[1] + $1] } ?? 0
             }
             let seed = try Trace.oneHotSeed(shape: logits.shape, classes: classes)
-            _ = try trace.backward(seed: seed, at: network.outputNames[0], to: [network.inputName])
+            _ = try trace.backward(seed: seed, at: network.outputNames[0], to: [network.inputName]) { node, seconds in
+              if profile { backwardByType[node.op.typeName, default: 0] += seconds }
+            }
           } else {
             _ = try trace.output()
           }
@@ -84,7 +87,11 @@ do {
           }
         }
         var times: [Double] = []
+        backwardByType = [:]
         for _ in 0..<runs { times.append(try time(work)) }
+        for (type, seconds) in backwardByType.sorted(by: { $0.value > $1.value }) {
+          print(String(format: "  backward %-20@ %8.2f ms per pass", type, seconds * 1000 / Double(runs)))
+        }
         let med = median(times)
         results.append(Measurement(model: name, task: task, batch: batch, runs: runs, medianMilliseconds: med,
                                    millisecondsPerImage: med / Double(batch), minMilliseconds: times.min() ?? med))

@@ -100,8 +100,11 @@ final class ConvolutionPrimitives: @unchecked Sendable {
   /// dL/dx = conv_transpose(dL/dy, W) (backward-data), returned in the input's layout.
   func backwardData(_ dy: Value, geometry g: ConvolutionGeometry) throws -> Value {
     let key = "bwd\(g.input)\(g.sourceLayout)"
+    // With a plain source (the RGB image), plain nchw gradients let oneDNN use its GEMM-based
+    // backward-data; a blocked diff_dst with a plain diff_src only has the slow reference kernel.
+    let gradientLayout: Layout = g.sourceLayout == .plain ? .plain : .blocked16
     let prim = try cache.primitive(key) {
-      let d = try descriptors(g, sourceTag: nil, destinationTag: nil)
+      let d = try descriptors(g, sourceTag: nil, destinationTag: gradientLayout == .plain ? dnnl_nchw : nil)
       // oneDNN wants the forward (training) descriptor as a hint for backward-data.
       var forwardDesc = try initDescriptor(g, kind: dnnl_forward_training, src: d.src, weights: d.weights, bias: nil, dst: d.dst)
       let (hint, _) = try withUnsafePointer(to: &forwardDesc) {
@@ -122,7 +125,7 @@ final class ConvolutionPrimitives: @unchecked Sendable {
       made.prepared[DNNLArg.weights] = try prepareWeights(chosen, plain: d.plainWeights, key: "bwd\(g)")
       return made
     }
-    let dyBlocked = try Reorder.value(dy, to: .blocked16)
+    let dyBlocked = try Reorder.value(dy, to: gradientLayout)
     let dx = Value(uninitialized: g.input, layout: g.sourceLayout)
     try DNNLRuntime.shared.execute(prim.primitive, [
       (DNNLArg.diffDst, prim.memory[DNNLArg.diffDst]!, dyBlocked.buffer.pointer),

@@ -1,3 +1,5 @@
+import Dispatch
+
 /// Reverse-mode differentiation over a recorded forward run.
 extension Trace {
   /// Gradients of Σ seed ⊙ tensor(`at`) with respect to each tensor in `targets`.
@@ -9,7 +11,7 @@ extension Trace {
   /// - rule: how ReLU-like units pass gradients (standard, guided, deconvnet).
   /// Only nodes between the targets and `at` are visited. Results are plain tensors.
   public func backward(seed: Tensor, at seedName: String, to targets: [String],
-                       rule: BackwardRule = .standard) throws -> [String: Tensor] {
+                       rule: BackwardRule = .standard, timing: ((Node, Double) -> Void)? = nil) throws -> [String: Tensor] {
     guard let seedValue = values[seedName] else { throw unknownTensor(seedName) }
     guard seed.shape == seedValue.shape else {
       throw EngineError("seed gradient has shape \(seed.shape) but tensor '\(seedName)' has shape \(seedValue.shape)")
@@ -52,6 +54,8 @@ extension Trace {
         needsGradient: node.inputs.map { dependsOnTarget.contains($0) && network.constants[$0] == nil },
         rule: rule)
       let inputGradients: [Value?]
+      let start = timing == nil ? 0 : DispatchTime.now().uptimeNanoseconds
+      defer { timing?(node, Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9) }
       do {
         inputGradients = try node.op.backward(pass)
       } catch let error as EngineError {

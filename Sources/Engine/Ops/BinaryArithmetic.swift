@@ -62,6 +62,7 @@ public final class BinaryArithmetic: Op, @unchecked Sendable {
   /// ∂L/∂a = reduce(dy · ∂f/∂a), ∂L/∂b = reduce(dy · ∂f/∂b), summed over broadcast axes.
   public func backward(_ pass: BackwardPass) throws -> [Value?] {
     guard let dyValue = pass.outputGradients[0] else { return [nil, nil] }
+    if pass.inputs[0].shape == pass.inputs[1].shape { return try sameShapeBackward(pass, dyValue) }
     let a = try Reorder.value(pass.inputs[0], to: .plain), b = try Reorder.value(pass.inputs[1], to: .plain)
     let dy = try Reorder.value(dyValue, to: .plain)
     let outShape = dy.shape
@@ -72,13 +73,12 @@ public final class BinaryArithmetic: Op, @unchecked Sendable {
     if pass.needsGradient[0] {
       let full = FloatBuffer(count: offsetsA.count)
       for i in 0..<offsetsA.count {
-        let x = pa[offsetsA[i]], y = pb[offsetsB[i]]
+        let y = pb[offsetsB[i]]
         switch kind {
         case .add, .sub: full.pointer[i] = g[i]
         case .mul: full.pointer[i] = g[i] * y
         case .div: full.pointer[i] = g[i] / y
         }
-        _ = x
       }
       gradA = Broadcasting.reduce(full.pointer, outShape: outShape, to: a.shape)
     }
@@ -96,5 +96,29 @@ public final class BinaryArithmetic: Op, @unchecked Sendable {
       gradB = Broadcasting.reduce(full.pointer, outShape: outShape, to: b.shape)
     }
     return [gradA, gradB]
+  }
+
+  /// Operands of equal shape (residual additions): element-wise in the gradient's layout.
+  private func sameShapeBackward(_ pass: BackwardPass, _ dy: Value) throws -> [Value?] {
+    let a = pass.inputs[0], b = pass.inputs[1]
+    var grads: [Value?] = [nil, nil]
+    if pass.needsGradient[0] {
+      switch kind {
+      case .add, .sub: grads[0] = dy
+      case .mul: grads[0] = try Elementwise.zip(dy, b) { g, y in g * y }
+      case .div: grads[0] = try Elementwise.zip(dy, b) { g, y in g / y }
+      }
+    }
+    if pass.needsGradient[1] {
+      switch kind {
+      case .add: grads[1] = dy
+      case .sub: grads[1] = Elementwise.map(dy) { -$0 }
+      case .mul: grads[1] = try Elementwise.zip(dy, a) { g, x in g * x }
+      case .div:
+        let quotient = try Elementwise.zip(a, b) { x, y in x / (y * y) }  // a / b²
+        grads[1] = try Elementwise.zip(dy, quotient) { g, q in -g * q }
+      }
+    }
+    return grads
   }
 }

@@ -15,11 +15,7 @@ public final class Clip: ElementwiseActivation, @unchecked Sendable {
     Elementwise.activation(inputs) { x in min(max(x, low), high) }
   }
   public func backward(_ pass: BackwardPass) throws -> [Value?] {
-    let rule = pass.rule
-    return try Elementwise.activationGradient(pass) { x, y, gradient in
-      let open = x > low && x < high
-      if isReluLike && rule.appliesToClip { return rule.relu.pass(open: open, gradient: gradient) }
-      return open ? gradient : 0
-    }
+    let rule = isReluLike && pass.rule.appliesToClip ? pass.rule.relu : .standard
+    return try Elementwise.reluFamilyGradient(pass, low: low, high: high, rule: rule)
   }
 }

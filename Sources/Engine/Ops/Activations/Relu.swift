@@ -6,9 +6,6 @@ public final class Relu: ElementwiseActivation, @unchecked Sendable {
     Elementwise.activation(inputs) { x in max(x, 0) }
   }
   public func backward(_ pass: BackwardPass) throws -> [Value?] {
-    let rule = pass.rule
-    return try Elementwise.activationGradient(pass) { x, y, gradient in
-      rule.relu.pass(open: x > 0, gradient: gradient)
-    }
+    try Elementwise.reluFamilyGradient(pass, low: 0, high: .infinity, rule: pass.rule.relu)
   }
 }
