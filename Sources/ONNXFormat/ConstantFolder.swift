@@ -93,3 +93,17 @@ struct ConstantFolder {
     }
   }
 }
+
+extension ONNXGraph {
+  /// The graph folded again with more tensor shapes known (e.g. inferred by the engine for the
+  /// activations that feed `Shape` nodes): `Shape` of those tensors and everything computed from
+  /// it become constants.
+  public func refolded(knownShapes: [String: [Int]], limits: ONNXLoadLimits = .default) throws -> ONNXGraph {
+    var graph = self
+    for (name, dims) in knownShapes { graph.valueShapes[name] = dims.map { Optional($0) } }
+    var constants = graph.constants
+    graph.nodes = try ConstantFolder(limits: limits).fold(graph.nodes, constants: &constants, valueShapes: graph.valueShapes)
+    graph.constants = constants
+    return graph
+  }
+}

@@ -15,7 +15,7 @@ public enum ONNXNetworkLoader {
   public static func load(contentsOf url: URL) throws -> Network {
     let graph = try ONNXFileLoader.load(contentsOf: url)
     do {
-      return try NetworkBuilder(graph: graph).build()
+      return try NetworkBuilder(graph: try ShapeResolution.resolve(graph)).build()
     } catch let error as ONNXImportError {
       throw ONNXImportError("\(url.lastPathComponent): \(error.description)")
     } catch let error as EngineError {
@@ -25,7 +25,7 @@ public enum ONNXNetworkLoader {
 
   /// Builds a network from an already loaded graph.
   public static func network(from graph: ONNXGraph) throws -> Network {
-    try NetworkBuilder(graph: graph).build()
+    try NetworkBuilder(graph: try ShapeResolution.resolve(graph)).build()
   }
 
   /// Op types the importer supports, sorted.

@@ -135,7 +135,7 @@ struct ExplainedMap {
   let height: Int, width: Int
   let colormap: Colormap
   let target: ClassInfo
-  let measurements: [Measurement]
+  let measurements: [Methods.Measurement]
   let displayConventions: [Convention]
 
   init(_ output: MethodOutput, imageIndex: Int, colormapName: String?, methodName: String) throws {
@@ -223,6 +223,6 @@ struct ExplainRecord: Encodable {
   let raw: String?
   let target: ClassInfo
   let conventions: [Convention]
-  let measurements: [Measurement]
+  let measurements: [Methods.Measurement]
   let milliseconds: Double
 }

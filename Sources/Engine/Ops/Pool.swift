@@ -27,7 +27,9 @@ public final class Pool: Op, @unchecked Sendable {
     self.padding = padding
     self.ceilMode = ceilMode
     self.countIncludePad = countIncludePad
-    let algorithm = kind == .max ? dnnl_pooling_max : (countIncludePad ? dnnl_pooling_avg_include_padding : dnnl_pooling_avg_exclude_padding)
+    // Average pooling always runs as "exclude padding"; count_include_pad is a per-position
+    // rescaling (see `includePadScale`), which also covers ceil_mode windows past the pads.
+    let algorithm = kind == .max ? dnnl_pooling_max : dnnl_pooling_avg_exclude_padding
     self.primitives = PoolingPrimitives(algorithm: algorithm)
   }
 
@@ -53,9 +55,6 @@ public final class Pool: Op, @unchecked Sendable {
       output[axis + 2] = out
       extraEnd[axis] = max(0, (out - 1) * stride + extent - size - begin[axis] - end[axis])
     }
-    if kind == .average && countIncludePad && extraEnd != [0, 0] {
-      throw EngineError("AveragePool with count_include_pad=1 and a ceil_mode window past the pads is not supported")
-    }
     return PoolingGeometry(input: input, output: output, kernel: kernel, strides: strides, dilations: dilations,
                            padBegin: begin, padEnd: [end[0] + extraEnd[0], end[1] + extraEnd[1]], layout: layout)
   }
@@ -68,12 +67,62 @@ public final class Pool: Op, @unchecked Sendable {
 
   public func forward(_ inputs: [Value]) throws -> [Value] {
     let x = try Reorder.value(inputs[0], to: layout(for: inputs[0]))
-    return [try primitives.forward(x, geometry: try geometry(x.shape, layout: x.layout)).0]
+    let g = try geometry(x.shape, layout: x.layout)
+    let y = try primitives.forward(x, geometry: g).0
+    return [includePadScale(g).map { scaled(y, by: $0) } ?? y]
   }
 
   public func backward(_ pass: BackwardPass) throws -> [Value?] {
-    guard pass.needsGradient[0], let dy = pass.outputGradients[0] else { return [nil] }
+    guard pass.needsGradient[0], let dyValue = pass.outputGradients[0] else { return [nil] }
     let x = try Reorder.value(pass.inputs[0], to: layout(for: pass.inputs[0]))
-    return [try primitives.backward(x, dy, geometry: try geometry(x.shape, layout: x.layout))]
+    let g = try geometry(x.shape, layout: x.layout)
+    let dy = try Reorder.value(dyValue, to: g.layout)
+    return [try primitives.backward(x, includePadScale(g).map { scaled(dy, by: $0) } ?? dy, geometry: g)]
+  }
+
+  /// For count_include_pad: per output position, (real elements in the window) / (window size
+  /// counting the declared pads but not the ceil_mode overhang), as PyTorch and onnxruntime divide.
+  func includePadScale(_ g: PoolingGeometry) -> [Float]? {
+    guard kind == .average, countIncludePad else { return nil }
+    let (oh, ow) = (g.output[2], g.output[3])
+    let declaredEnd = zip(g.padEnd, geometryExtraEnd(g)).map { $0 - $1 }
+    func counts(_ axis: Int, _ o: Int) -> (valid: Int, divisor: Int) {
+      let size = g.input[axis + 2], start = o * g.strides[axis] - g.padBegin[axis]
+      let end = start + (g.kernel[axis] - 1) * g.dilations[axis] + 1
+      let valid = min(end, size) - max(start, 0)
+      return (max(valid, 0), min(end, size + declaredEnd[axis]) - start)
+    }
+    var scale = [Float](repeating: 1, count: oh * ow)
+    for i in 0..<oh {
+      let rows = counts(0, i)
+      for j in 0..<ow {
+        let columns = counts(1, j)
+        scale[i * ow + j] = Float(rows.valid * columns.valid) / Float(max(rows.divisor * columns.divisor, 1))
+      }
+    }
+    return scale
+  }
+
+  /// The ceil_mode overhang included in `g.padEnd` beyond the declared pads.
+  private func geometryExtraEnd(_ g: PoolingGeometry) -> [Int] {
+    (0..<2).map { axis in
+      let declared: Int
+      switch padding {
+      case .explicit(_, let end): declared = end[axis]
+      default: declared = g.padEnd[axis]
+      }
+      return g.padEnd[axis] - declared
+    }
+  }
+
+  /// value · scale[h, w] for every item and channel.
+  private func scaled(_ value: Value, by scale: [Float]) -> Value {
+    let out = Value(zeros: value.shape, layout: value.layout)
+    let base = value.buffer.pointer, target = out.buffer.pointer
+    forEachChannel(value.shape, value.layout, base) { _, _, pointer, stride, count in
+      let offset = pointer - base
+      for i in 0..<count { target[offset + i * stride] = pointer[i * stride] * scale[i] }
+    }
+    return out
   }
 }
