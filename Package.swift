@@ -65,7 +65,7 @@ let package = Package(
     .testTarget(name: "ONNXImportTests", dependencies: ["ONNXImport", "ONNXFormat", "Engine", "Imaging"], resources: [.copy("Fixtures")]),
     .testTarget(name: "ImagingTests", dependencies: ["Imaging"], resources: [.copy("Fixtures")]),
     .testTarget(name: "RenderingTests", dependencies: ["Rendering", "Document"], exclude: ["Goldens"]),
-    .testTarget(name: "NotebooksTests", dependencies: ["Notebooks"]),
+    .testTarget(name: "NotebooksTests", dependencies: ["Notebooks"], exclude: ["Fixtures"]),
     .testTarget(name: "ModelLoadingTests", dependencies: ["ModelLoading", "Engine", "Imaging"]),
     .testTarget(name: "CLITests", dependencies: ["convlens"], exclude: ["Fixtures"]),
     .testTarget(name: "MethodsTests", dependencies: ["Methods", "Engine", "ONNXImport", "Imaging"]),

@@ -107,7 +107,7 @@ struct ExplainCommand: ParsableCommand {
       }
       if json {
         let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         print(String(decoding: try encoder.encode(records), as: UTF8.self))
       } else {
         for record in records {

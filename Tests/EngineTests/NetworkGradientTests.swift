@@ -111,6 +111,23 @@ struct NetworkGradientTests {
     #expect(crossed.value > 1e-3, "the two items' gradients are identical: \(crossed)")
   }
 
+  @Test("a target the seed does not depend on gets zeros; the seed tensor itself gets the seed")
+  func unrelatedTargetAndSeedItself() throws {
+    var random = SeededGenerator(seed: 12)
+    let network = try TestNet.network([
+      Node(name: "branch", op: Tanh(), inputs: ["input"], outputs: ["side"]),
+      Node(name: "conv", op: try SmallNetworks.conv(&random, 3, 20), inputs: ["input"], outputs: ["c"]),
+      Node(name: "relu", op: Relu(), inputs: ["c"], outputs: ["y"]),
+    ], output: "y")
+    let trace = try network.forward(random.tensor([2, 3, 5, 4]))
+    let seed = random.tensor(try trace.shape(of: "c"))
+    let gradients = try trace.backward(seed: seed, at: "c", to: ["side", "c", "input"])
+    let side = try #require(gradients["side"], "no gradient returned for 'side'")
+    #expect(side.shape == [2, 3, 5, 4] && side.values.allSatisfy { $0 == 0 }, "'side' does not feed 'c': its gradient must be zero")
+    #expect(gradients["c"] == seed, "the gradient at the seed tensor must be the seed (blocked 'c' reordered back)")
+    #expect(gradients["input"]?.values.contains { $0 != 0 } == true, "the input gradient is zero")
+  }
+
   @Test("only nodes between the targets and the seed are visited")
   func visitsOnlyTheNeededPart() throws {
     var random = SeededGenerator(seed: 11)

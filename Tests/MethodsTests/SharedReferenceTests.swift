@@ -61,7 +61,9 @@ func pearson(_ a: [Float], _ b: [Float]) -> Double {
   return covariance / max((varianceA * varianceB).squareRoot(), 1e-300)
 }
 
-@Suite("Reference maps of ../shared (pytorch-grad-cam, captum)",
+// Serialized: with several engine runs in parallel, maps were intermittently wrong (see the report on
+// the engine's buffer pool); one at a time they are exact and the 2 cores are busy anyway.
+@Suite("Reference maps of ../shared (pytorch-grad-cam, captum)", .serialized,
        .enabled(if: SharedReference.isPresent, "../shared is absent: reference-map checks skipped"))
 struct SharedReferenceTests {
   func run(_ name: String, _ settings: [String: SettingValue], _ network: Network, _ input: Tensor, _ top1: Int) throws -> [Float] {
@@ -76,20 +78,26 @@ struct SharedReferenceTests {
 
   func relu(_ values: [Float]) -> [Float] { values.map { max($0, 0) } }
 
+  /// Pearson r ≥ 0.999, reporting r when it is not.
+  func expectCorrelated(_ actual: [Float], _ expected: [Float], sourceLocation: SourceLocation = #_sourceLocation) {
+    let r = pearson(actual, expected)
+    #expect(r >= 0.999, "Pearson r = \(r)", sourceLocation: sourceLocation)
+  }
+
   @Test("CAM family raw maps match the ReLU of the *_raw references", arguments: ReferenceCase.all)
   func camFamily(_ reference: ReferenceCase) throws {
     let (network, input, top1) = try reference.load()
     let layer: [String: SettingValue] = ["layer": .string(reference.layer)]
     let gradCAM = try run("grad-cam", layer, network, input, top1)
-    #expect(pearson(gradCAM, relu(try reference.array("gradcam_raw.npy"))) >= 0.999)
-    #expect(pearson(gradCAM, try reference.array("captum_layer_gradcam.npy")) >= 0.999)
+    expectCorrelated(gradCAM, relu(try reference.array("gradcam_raw.npy")))
+    expectCorrelated(gradCAM, try reference.array("captum_layer_gradcam.npy"))
     let plusPlus = try run("grad-cam-plus-plus", layer, network, input, top1)
-    #expect(pearson(plusPlus, relu(try reference.array("gradcampp_raw.npy"))) >= 0.999)
+    expectCorrelated(plusPlus, relu(try reference.array("gradcampp_raw.npy")))
     // Eigen-CAM's sign is arbitrary in the reference: compare with the better of ±.
     let eigen = try run("eigen-cam", layer, network, input, top1)
     let eigenReference = try reference.array("eigencam_raw.npy")
     let best = max(pearson(eigen, relu(eigenReference)), pearson(eigen, relu(eigenReference.map { -$0 })))
-    #expect(best >= 0.999)
+    #expect(best >= 0.999, "Pearson r = \(best)")
     // The same layer is what `auto` picks.
     #expect(try LayerChoice.auto.resolve(in: network, inputShape: input.shape).name == reference.layer)
   }
@@ -97,35 +105,37 @@ struct SharedReferenceTests {
   @Test("pixel attributions: saliency, guided backprop, deconvnet, integrated gradients", arguments: ReferenceCase.all)
   func pixelMethods(_ reference: ReferenceCase) throws {
     let (network, input, top1) = try reference.load()
-    #expect(pearson(try run("saliency", [:], network, input, top1), try reference.array("saliency.npy")) >= 0.999)
+    expectCorrelated(try run("saliency", [:], network, input, top1), try reference.array("saliency.npy"))
     let captum: [String: SettingValue] = ["relu6": .bool(false)]
-    #expect(pearson(try run("guided-backprop", captum, network, input, top1), try reference.array("guided_backprop.npy")) >= 0.999)
-    #expect(pearson(try run("deconvnet", captum, network, input, top1), try reference.array("deconvolution.npy")) >= 0.999)
+    expectCorrelated(try run("guided-backprop", captum, network, input, top1), try reference.array("guided_backprop.npy"))
+    expectCorrelated(try run("deconvnet", captum, network, input, top1), try reference.array("deconvolution.npy"))
     if reference.folder == "efficientnet_lite0" {
-      #expect(pearson(try run("guided-backprop", [:], network, input, top1), try reference.array("guided_backprop_relu6.npy")) >= 0.999)
-      #expect(pearson(try run("deconvnet", [:], network, input, top1), try reference.array("deconvolution_relu6.npy")) >= 0.999)
+      expectCorrelated(try run("guided-backprop", [:], network, input, top1), try reference.array("guided_backprop_relu6.npy"))
+      expectCorrelated(try run("deconvnet", [:], network, input, top1), try reference.array("deconvolution_relu6.npy"))
     }
-    #expect(pearson(try run("integrated-gradients", [:], network, input, top1), try reference.array("ig.npy")) >= 0.999)
-    #expect(pearson(try run("integrated-gradients", ["rule": .string("riemann-trapezoid")], network, input, top1),
-                    try reference.array("ig_riemann_trapezoid.npy")) >= 0.999)
+    expectCorrelated(try run("integrated-gradients", [:], network, input, top1), try reference.array("ig.npy"))
+    if reference.image == "chelsea" {  // the rule switch, once per model (each IG run is 34 passes)
+      expectCorrelated(try run("integrated-gradients", ["rule": .string("riemann-trapezoid")], network, input, top1),
+                       try reference.array("ig_riemann_trapezoid.npy"))
+    }
   }
 
   @Test("guided Grad-CAM (nearest = captum; bilinear relu6 = Lite0's reference) and occlusion", arguments: ReferenceCase.all)
   func guidedGradCAMAndOcclusion(_ reference: ReferenceCase) throws {
     let (network, input, top1) = try reference.load()
     let nearest: [String: SettingValue] = ["layer": .string(reference.layer), "upsample": .string("nearest"), "relu6": .bool(false)]
-    #expect(pearson(try run("guided-grad-cam", nearest, network, input, top1), try reference.array("guided_gradcam.npy")) >= 0.999)
+    expectCorrelated(try run("guided-grad-cam", nearest, network, input, top1), try reference.array("guided_gradcam.npy"))
     if reference.folder == "efficientnet_lite0" {
-      #expect(pearson(try run("guided-grad-cam", [:], network, input, top1),
-                      try reference.array("guided_gradcam_relu6_bilinear.npy")) >= 0.999)
+      expectCorrelated(try run("guided-grad-cam", [:], network, input, top1),
+                      try reference.array("guided_gradcam_relu6_bilinear.npy"))
     }
-    #expect(pearson(try run("occlusion", [:], network, input, top1), try reference.array("occlusion.npy")) >= 0.999)
+    expectCorrelated(try run("occlusion", [:], network, input, top1), try reference.array("occlusion.npy"))
   }
 
   @Test("Score-CAM on resnet18 matches the ReLU of scorecam_raw", arguments: ReferenceCase.all.filter { $0.folder == "resnet18" })
   func scoreCAM(_ reference: ReferenceCase) throws {
     let (network, input, top1) = try reference.load()
     let map = try run("score-cam", ["layer": .string(reference.layer), "batch": .int(32)], network, input, top1)
-    #expect(pearson(map, relu(try reference.array("scorecam_raw.npy"))) >= 0.999)
+    expectCorrelated(map, relu(try reference.array("scorecam_raw.npy")))
   }
 }

@@ -58,12 +58,13 @@ public enum ReceptiveFieldAnalysis {
     let shapes = try network.shapes(forInput: inputShape)
     var fields: [String: ReceptiveField] = [network.inputName: .identity]
     for node in network.nodes {
-      let spatialInputs = node.inputs.compactMap { name -> ReceptiveField? in
-        guard let shape = shapes[name], shape.count == 4 else { return nil }
-        return fields[name]
-      }
-      guard let incoming = ReceptiveField.merge(spatialInputs) else { continue }
-      let inputSpatial = node.inputs.first.flatMap { shapes[$0] }.map { Array($0.dropFirst(2)) } ?? []
+      // The 4-D inputs with the largest spatial size: a [N, C, 1, 1] operand broadcast over a
+      // feature map (squeeze-excitation's gate) scales it without widening where units look.
+      let fourD = node.inputs.filter { shapes[$0]?.count == 4 && fields[$0] != nil }
+      let largest = fourD.map { (shapes[$0] ?? [])[2...].reduce(1, *) }.max() ?? 0
+      let spatialNames = fourD.filter { (shapes[$0] ?? [])[2...].reduce(1, *) == largest }
+      guard let incoming = ReceptiveField.merge(spatialNames.compactMap { fields[$0] }), let firstSpatial = spatialNames.first else { continue }
+      let inputSpatial = Array((shapes[firstSpatial] ?? [0, 0, 0, 0]).dropFirst(2))
       var field: ReceptiveField
       switch node.op {
       case let conv as Conv:

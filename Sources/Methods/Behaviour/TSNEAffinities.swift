@@ -25,17 +25,20 @@ struct SparseAffinities {
         rows[j][i, default: 0] += p
       }
     }
-    let total = max(rows.reduce(0) { $0 + $1.values.reduce(0, +) }, 1e-12)
     rowStart = [0]
     columns = []
     values = []
+    // Sorted by column, so every sum below runs in one fixed order (a Dictionary's iteration
+    // order differs between instances, which would change the last bits from run to run).
     for row in rows {
       for (j, p) in row.sorted(by: { $0.key < $1.key }) {
         columns.append(j)
-        values.append(p / total)
+        values.append(p)
       }
       rowStart.append(columns.count)
     }
+    let total = max(values.reduce(0, +), 1e-12)
+    values = values.map { $0 / total }
   }
 
   /// p_{j|i} ∝ exp(−β d_j) with β chosen so that H = log(perplexity).

@@ -112,7 +112,8 @@ extension ChannelWeightedMap {
       }
     }
     context.progress(Self.name, classes.count, classes.count)
-    items.sort { $0.imageIndex < $1.imageIndex }
+    // Image-major, targets in order within an image (filter keeps order).
+    items = (0..<activation.shape[0]).flatMap { image in items.filter { $0.imageIndex == image } }
     let conventions = [Convention("method", Self.name), Convention("layer", "\(layerName) \(Array(layerShape.dropFirst()))")]
       + ClassScores.targetConventions(context, classes) + variantConventions
       + [Convention("relu", keepsSign ? "no (signed map)" : "yes"),

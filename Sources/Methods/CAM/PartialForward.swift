@@ -43,6 +43,11 @@ enum PartialForward {
   /// A value in plain row-major order; the blocked layout is undone with its documented formula:
   /// element (n, c, h, w) at ((n·⌈C/16⌉ + c/16)·H·W + h·W + w)·16 + c%16.
   static func plainTensor(_ value: Value) -> Tensor {
+    // Keep the buffer alive while reading through its raw pointer (buffers return to a pool on release).
+    withExtendedLifetime(value.buffer) { plainValues(value) }
+  }
+
+  private static func plainValues(_ value: Value) -> Tensor {
     let pointer = value.buffer.pointer
     guard value.layout == .blocked16 else {
       return Tensor(shape: value.shape, values: Array(UnsafeBufferPointer(start: pointer, count: value.count)))

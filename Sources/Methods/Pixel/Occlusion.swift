@@ -11,11 +11,13 @@ public struct Occlusion: VisualizationMethod {
     ("stride", "window step in pixels (default 16)"),
     ("baseline", "fill value in normalised space (default 0: the dataset mean colour)"),
     ("batch", "occluded copies per forward pass (default 16)"),
+    ("incremental", "recompute only the region each window reaches through the conv/pool chain (default true)"),
   ]
   public var window = 32
   public var stride = 16
   public var baseline: Float = 0
   public var batch = 16
+  public var incremental = true
 
   public init() {}
   public init(from decoder: Decoder) throws {
@@ -24,6 +26,7 @@ public struct Occlusion: VisualizationMethod {
     stride = try settings.value("stride", default: stride)
     baseline = try settings.value("baseline", default: baseline)
     batch = try settings.value("batch", default: batch)
+    incremental = try settings.value("incremental", default: incremental)
     guard window >= 1, stride >= 1, batch >= 1 else {
       throw MethodError("occlusion: window, stride and batch must be positive (got \(window), \(stride), \(batch))")
     }
@@ -43,6 +46,7 @@ public struct Occlusion: VisualizationMethod {
     let corners = rows.flatMap { top in columns.map { (top, $0) } }
     let conventions = [Convention("window", "\(window)×\(window)"), Convention("stride", String(stride)),
                        Convention("baseline", "\(baseline) (normalised space)"), Convention("batch", String(batch)),
+                       Convention("inference", incremental ? "incremental (changed regions only)" : "whole copies, batched"),
                        Convention("value", "mean over covering windows of y(x) − y(occluded)")]
     // Scores of every occluded copy, per image: [windows][K], computed once for all targets.
     var occludedScores: [[[Float]]] = []
@@ -79,6 +83,15 @@ public struct Occlusion: VisualizationMethod {
   /// Score rows of `image` [1, C, H, W] with each window filled by the baseline, `batch` at a time.
   func scores(of image: Tensor, corners: [(Int, Int)], network: Network) throws -> [[Float]] {
     let (channels, height, width) = (image.shape[1], image.shape[2], image.shape[3])
+    if incremental {
+      let forward = try IncrementalForward(network: network, image: image)
+      return try corners.map { top, left in
+        let region = Region(top: top, left: left, bottom: min(top + window, height), right: min(left + window, width))
+        let patch = Tensor(shape: [1, channels, region.height, region.width],
+                           values: [Float](repeating: baseline, count: channels * region.height * region.width))
+        return try forward.scores(replacing: region, with: patch)
+      }
+    }
     var result: [[Float]] = []
     var start = 0
     while start < corners.count {

@@ -20,7 +20,8 @@ enum PixelAttributionRunner {
       }
     }
     context.progress(method, classes.count, classes.count)
-    items.sort { $0.imageIndex < $1.imageIndex }  // stable: targets stay in order within an image
+    // Image-major, targets in order within an image (filter keeps order).
+    items = (0..<context.imageCount).flatMap { image in items.filter { $0.imageIndex == image } }
     let all = [Convention("method", method)] + ClassScores.targetConventions(context, classes) + conventions
       + [Convention("display", "\(reduction.rawValue) over channels, per-image min-max (ε 1e-7)")]
     return MethodOutput(.pixelAttributions(PixelAttributions(signed: signed, reduction: reduction, items: items)),

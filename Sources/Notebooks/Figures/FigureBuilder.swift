@@ -29,7 +29,9 @@ struct FigureBuilder {
         return Figure(id: "\(figureID(method))-\(index + 1)", panels: [FigurePanel(image: picture, pixelated: picture.width < 64)],
                       caption: cell.1)
       }
-      return [.grid(Grid(id: figureID(method), columns: max(1, columns), tiles: tiles,
+      // One tile per row (single-channel filters such as depthwise ones) would fill pages: reflow.
+      let shownColumns = columns <= 1 ? min(max(tiles.count, 1), 8) : columns
+      return [.grid(Grid(id: figureID(method), columns: shownColumns, tiles: tiles,
                          caption: caption(output, step: step, extra: []), kind: method == "activations" ? .activations : .filters))]
     case .embedding(let points, let labels, let classNames):
       return [.chart(try embeddingChart(points: points, labels: labels, classNames: classNames, output: output, step: step))]

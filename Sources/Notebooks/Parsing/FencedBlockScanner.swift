@@ -34,7 +34,10 @@ enum FencedBlockScanner {
     var found: [FencedBlock] = []
     func visit(_ node: OpaquePointer, depth: Int) {
       let type = cmark_node_get_type_string(node).map { String(cString: $0) } ?? ""
-      if type == "code_block", cmark_node_get_fenced(node, nil, nil, nil) != 0 {
+      // cmark writes through all three out-pointers without checking them, so none may be nil.
+      var fenceLength: Int32 = 0, fenceOffset: Int32 = 0
+      var fenceCharacter: CChar = 0
+      if type == "code_block", cmark_node_get_fenced(node, &fenceLength, &fenceOffset, &fenceCharacter) != 0 {
         let info = cmark_node_get_fence_info(node).map { String(cString: $0) } ?? ""
         let language = info.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "{" }).first.map(String.init) ?? ""
         found.append(FencedBlock(

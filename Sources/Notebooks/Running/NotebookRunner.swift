@@ -116,10 +116,17 @@ struct NotebookRunner {
     }
     var dataset: (any DatasetSource)?
     if let name = step.dataset, let spec = notebook.frontMatter.datasets.first(where: { $0.name == name }) {
-      guard let factory = options.datasetFactory else {
-        throw NotebookError("dataset '\(name)' cannot be read: this build has no dataset support yet")
+      do {
+        if let factory = options.datasetFactory {
+          dataset = try factory(spec)
+        } else {
+          let shape = images.first?.tensor.shape ?? loaded.network.declaredInputShape ?? [1, 3, 224, 224]
+          dataset = try NotebookDatasets.load(spec, preset: model.preset, height: shape[2], width: shape[3],
+                                              seed: notebook.frontMatter.seed)
+        }
+      } catch {
+        throw NotebookError("dataset '\(name)' (\(spec.location)): \(error)")
       }
-      dataset = try factory(spec)
     }
     let method = try StepMethods.make(step.name, settings: step.settings)
     let progress = options.progress

@@ -133,8 +133,9 @@ extension StepOutput {
       guard let dataset else { throw NotebookError("the neighbours step needs a dataset (`dataset: NAME`)") }
       payload = .neighbours(queries: try neighbours.queries.map { matches in
         try matches.map { match in
-          let image = try dataset.image(at: match.datasetIndex)  // [3 or 1, H, W]
-          let thumbnail = displayBytes(image)
+          // The picture the model saw when the dataset can show it, else the normalised tensor rescaled.
+          let thumbnail = try (dataset as? DescribedDataset).map { displayBytes(try $0.displayImage(at: match.datasetIndex), scaled: false) }
+            ?? displayBytes(try dataset.image(at: match.datasetIndex))
           let label = dataset.label(at: match.datasetIndex).map { dataset.className(for: $0) } ?? "#\(match.datasetIndex)"
           return StoredMatch(datasetIndex: match.datasetIndex, score: match.score, label: label,
                              thumbnailWidth: thumbnail.width, thumbnailHeight: thumbnail.height, thumbnail: Data(thumbnail.rgb))
@@ -149,13 +150,14 @@ extension StepOutput {
   }
 }
 
-/// A preprocessed [C, H, W] (or [1, C, H, W]) image as RGB bytes, min-max scaled over all
-/// channels (the preset's normalisation is not known here; the picture's look is preserved).
-func displayBytes(_ tensor: Tensor) -> (width: Int, height: Int, rgb: [UInt8]) {
+/// A [C, H, W] (or [1, C, H, W]) image as RGB bytes: values in [0, 1] as they are (`scaled` false),
+/// or a preprocessed tensor min-max scaled over all channels (the preset is not known here; the
+/// picture's look is preserved).
+func displayBytes(_ tensor: Tensor, scaled: Bool = true) -> (width: Int, height: Int, rgb: [UInt8]) {
   let shape = Array(tensor.shape.suffix(3))
   guard shape.count == 3 else { return (1, 1, [0, 0, 0]) }
   let (channels, height, width) = (shape[0], shape[1], shape[2])
-  let scaled = Normalization.minMax(tensor.values)
+  let scaled = scaled ? Normalization.minMax(tensor.values) : tensor.values
   var rgb = [UInt8](repeating: 0, count: height * width * 3)
   for y in 0..<height {
     for x in 0..<width {

@@ -148,6 +148,8 @@ extension OpCase {
     withConstant(.mul, "[N, C, H, W] · [1, C, 1, 1]", [2, 5, 7, 6], constant: [1, 5, 1, 1]),
     withConstant(.mul, "[N, C, H, W] · [1, C, 1, 1]", [2, 20, 7, 6], constant: [1, 20, 1, 1], blocked: true),
     withConstant(.mul, "[1, 1, H, 1] · [N, C, H, W]", [2, 5, 7, 6], constant: [1, 1, 7, 1], constantFirst: true),
+    withConstant(.add, "scalar + [N, C, H, W]", [2, 5, 7, 6], constant: [], constantFirst: true),
+    withConstant(.mul, "[N, C, H, W] · scalar", [2, 20, 7, 6], constant: [1], blocked: true),
     withConstant(.sub, "[N, C, H, W] − scalar", [2, 5, 7, 6], constant: [], blocked: true),
     withConstant(.sub, "[1, C, 1, 1] − [N, C, H, W]", [2, 5, 7, 6], constant: [1, 5, 1, 1], constantFirst: true),
     withConstant(.div, "[N, C, H, W] / [1, C, 1, 1]", [2, 5, 7, 6], constant: [1, 5, 1, 1], constantRange: (0.5, 2),

@@ -130,6 +130,35 @@ enum NaiveReference {
     return Output(shape: [n, c, oh, ow], values: y)
   }
 
+  /// MaxPool backward as PyTorch defines it: each output's gradient goes to the FIRST maximum of
+  /// its window (row-major window order, padding excluded); overlapping windows add up.
+  static func maxPoolBackward(_ x: Tensor, _ dy: Tensor, kernel: [Int], strides: [Int],
+                              padding: Padding = .explicit(begin: [0, 0], end: [0, 0]), ceilMode: Bool = false) -> Output {
+    let (h, w) = (x.shape[2], x.shape[3])
+    let (begin, _) = pads(padding, input: [h, w], kernel: kernel, strides: strides, dilations: [1, 1])
+    let (oh, ow) = (dy.shape[2], dy.shape[3])
+    var dx = [Double](repeating: 0, count: x.count)
+    for plane in 0..<(x.shape[0] * x.shape[1]) {
+      for p in 0..<oh {
+        for q in 0..<ow {
+          var best: (value: Float, index: Int)? = nil
+          for i in 0..<kernel[0] {
+            let row = p * strides[0] - begin[0] + i
+            guard row >= 0 && row < h else { continue }
+            for j in 0..<kernel[1] {
+              let col = q * strides[1] - begin[1] + j
+              guard col >= 0 && col < w else { continue }
+              let index = (plane * h + row) * w + col
+              if best.map({ x.values[index] > $0.value }) ?? true { best = (x.values[index], index) }
+            }
+          }
+          if let best { dx[best.index] += Double(dy.values[(plane * oh + p) * ow + q]) }
+        }
+      }
+    }
+    return Output(shape: x.shape, values: dx)
+  }
+
   /// ONNX Gemm: Y = alpha · A' · B' + beta · C, A' = Aᵀ if transA, B' = Bᵀ if transB, C broadcast
   /// to [M, N] (shape [], [N], [1, N], [M, 1] or [M, N]).
   static func gemm(_ a: Tensor, _ b: Tensor, _ c: Tensor?, alpha: Double = 1, beta: Double = 1,

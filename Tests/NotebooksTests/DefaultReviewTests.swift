@@ -1,0 +1,45 @@
+import Foundation
+import Testing
+@testable import Notebooks
+
+/// The real review on the bundled EfficientNet-Lite0: minutes in debug, so release only:
+/// `swift test -c release -Xswiftc -enable-testing --filter NotebooksTests`.
+let isReleaseBuild: Bool = {
+  #if DEBUG
+    return false
+  #else
+    return true
+  #endif
+}()
+
+let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+let reviewNeeds = isReleaseBuild && FileManager.default.fileExists(atPath: "/usr/share/datasets/fashion-mnist")
+  && FileManager.default.fileExists(atPath: repositoryRoot.appendingPathComponent("Models/efficientnet-lite0.onnx").path)
+
+@Suite(.serialized) struct DefaultReviewTests {
+  /// The review copied to a temporary folder (images by absolute path), so its cache starts empty.
+  func copyOfReview(in workspace: TestWorkspace, name: String = "review.md") throws -> URL {
+    let text = try String(contentsOf: repositoryRoot.appendingPathComponent("Reports/cnn-visualization-review.md"), encoding: .utf8)
+    let images = repositoryRoot.appendingPathComponent("Reports/images").path
+    return try workspace.write(name, text.replacingOccurrences(of: ": images/", with: ": \(images)/"))
+  }
+
+  @Test(.enabled(if: reviewNeeds)) func reviewRendersAtLeastEightPagesAndACachedProseEditIsFiveTimesFaster() throws {
+    let workspace = try TestWorkspace()
+    let url = try copyOfReview(in: workspace)
+    let first = try NotebookRenderer.render(workspace.request(url))
+    #expect(first.cacheHits == 0)
+    let pdf = try Data(contentsOf: workspace.outDirectory.appendingPathComponent("review.pdf"))
+    let text = String(decoding: pdf, as: UTF8.self)
+    let pages = try NSRegularExpression(pattern: "/Type\\s*/Page(?!s)").numberOfMatches(in: text, range: NSRange(text.startIndex..., in: text))
+    #expect(pages >= 8, "the review has \(pages) pages")
+    // One prose line changed: every step from the cache.
+    let edited = try String(contentsOf: url, encoding: .utf8).replacingOccurrences(of: "이번 주 강의의 주제는", with: "지난주 강의의 주제는")
+    try workspace.write("review.md", edited)
+    let second = try NotebookRenderer.render(workspace.request(url))
+    #expect(second.cacheHits == second.stepCount)
+    print("default review: first render \(String(format: "%.1f", first.seconds)) s, cached re-render after a prose edit "
+          + "\(String(format: "%.1f", second.seconds)) s (\(String(format: "%.1f", first.seconds / second.seconds))× faster), \(pages) pages")
+    #expect(first.seconds >= 5 * second.seconds)
+  }
+}
