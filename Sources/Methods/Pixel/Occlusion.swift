@@ -11,13 +11,13 @@ public struct Occlusion: VisualizationMethod {
     ("stride", "window step in pixels (default 16)"),
     ("baseline", "fill value in normalised space (default 0: the dataset mean colour)"),
     ("batch", "occluded copies per forward pass (default 16)"),
-    ("incremental", "recompute only the region each window reaches through the conv/pool chain (default true)"),
+    ("incremental", "recompute only the region each window reaches through the conv/pool chain (default false: exact, but one window at a time it is still slower than batching)"),
   ]
   public var window = 32
   public var stride = 16
   public var baseline: Float = 0
   public var batch = 16
-  public var incremental = true
+  public var incremental = false
 
   public init() {}
   public init(from decoder: Decoder) throws {
