@@ -62,7 +62,9 @@ final class ConvolutionPrimitives: @unchecked Sendable {
   private func prepareWeights(_ chosen: dnnl_memory_desc_t, plain: dnnl_memory_desc_t, key: String) throws -> FloatBuffer {
     let source = FloatBuffer(weights.values)
     if DNNLRuntime.equal(chosen, plain) { return source }
-    return try Reorder.convert(source.pointer, from: plain, to: chosen, key: "weights:\(key)")
+    return try withExtendedLifetime(source) {  // pooled buffer: keep alive while oneDNN reads it
+      try Reorder.convert(source.pointer, from: plain, to: chosen, key: "weights:\(key)")
+    }
   }
 
   /// y = conv(x, W) + b (then the post-op, if any), output in the blocked layout.
@@ -126,6 +128,7 @@ final class ConvolutionPrimitives: @unchecked Sendable {
       return made
     }
     let dyBlocked = try Reorder.value(dy, to: gradientLayout)
+    defer { withExtendedLifetime(dyBlocked) {} }  // pooled buffers: keep alive while their pointers are used
     let dx = Value(uninitialized: g.input, layout: g.sourceLayout)
     try DNNLRuntime.shared.execute(prim.primitive, [
       (DNNLArg.diffDst, prim.memory[DNNLArg.diffDst]!, dyBlocked.buffer.pointer),

@@ -85,6 +85,7 @@ final class PoolingPrimitives: @unchecked Sendable {
       return Primitive(descriptor: pd, primitive: primitive)
     }
     let dyAligned = try Reorder.value(dy, to: g.layout)
+    defer { withExtendedLifetime((dyAligned, workspace)) {} }  // pooled buffers: keep alive while their pointers are used
     let dx = Value(uninitialized: g.input, layout: g.layout)
     var arguments: [(Int32, dnnl_memory_desc_t, UnsafeMutablePointer<Float>)] = [
       (DNNLArg.diffDst, try DNNLRuntime.descriptor(g.output, layout: g.layout), dyAligned.buffer.pointer),

@@ -38,6 +38,8 @@ public final class Trace: @unchecked Sendable {
 
   static func plainTensor(_ value: Value) throws -> Tensor {
     let plainValue = try Reorder.value(value, to: .plain)
-    return Tensor(shape: plainValue.shape, values: Array(UnsafeBufferPointer(start: plainValue.buffer.pointer, count: plainValue.count)))
+    return withExtendedLifetime(plainValue) {  // pooled buffers: keep alive while the pointer is read
+      Tensor(shape: plainValue.shape, values: Array(UnsafeBufferPointer(start: plainValue.buffer.pointer, count: plainValue.count)))
+    }
   }
 }

@@ -29,6 +29,7 @@ public final class BatchNormalization: Op, @unchecked Sendable {
   private func affine(_ x: Value, scale: [Float], shift: [Float]?) throws -> Value {
     let x4 = x.shape.count == 4 ? x : try Reorder.value(x, to: .plain).reshaped(x.shape + [Int](repeating: 1, count: 4 - x.shape.count))
     let out = Value(zeros: x4.shape, layout: x4.layout)
+    defer { withExtendedLifetime(x4) {} }  // pooled buffers: keep alive while their pointers are used
     let base = x4.buffer.pointer, target = out.buffer.pointer
     forEachChannel(x4.shape, x4.layout, base) { _, c, pointer, stride, count in
       let s = scale[c], t = shift?[c] ?? 0, offset = pointer - base

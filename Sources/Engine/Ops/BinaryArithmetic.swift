@@ -35,6 +35,7 @@ public final class BinaryArithmetic: Op, @unchecked Sendable {
     let smallPlain = try Reorder.value(small, to: .plain)
     let perItem = smallPlain.count == full.shape[1] ? 0 : full.shape[1]  // 0: shared across the batch
     let out = Value(zeros: full.shape, layout: full.layout)
+    defer { withExtendedLifetime(smallPlain) {} }  // pooled buffers: keep alive while their pointers are used
     let scalars = smallPlain.buffer.pointer
     let source = full.buffer.pointer, target = out.buffer.pointer
     forEachChannel(full.shape, full.layout, source) { n, c, pointer, stride, count in
@@ -54,6 +55,7 @@ public final class BinaryArithmetic: Op, @unchecked Sendable {
     let offsetsA = Broadcasting.offsets(of: a.shape, in: outShape)
     let offsetsB = Broadcasting.offsets(of: b.shape, in: outShape)
     let out = Value(zeros: outShape)
+    defer { withExtendedLifetime((a, b)) {} }  // pooled buffers: keep alive while their pointers are used
     let pa = a.buffer.pointer, pb = b.buffer.pointer, target = out.buffer.pointer
     for i in 0..<offsetsA.count { target[i] = apply(pa[offsetsA[i]], pb[offsetsB[i]]) }
     return out
@@ -68,6 +70,7 @@ public final class BinaryArithmetic: Op, @unchecked Sendable {
     let outShape = dy.shape
     let offsetsA = Broadcasting.offsets(of: a.shape, in: outShape)
     let offsetsB = Broadcasting.offsets(of: b.shape, in: outShape)
+    defer { withExtendedLifetime((a, b, dy)) {} }  // pooled buffers: keep alive while their pointers are used
     let pa = a.buffer.pointer, pb = b.buffer.pointer, g = dy.buffer.pointer
     var gradA: Value?, gradB: Value?
     if pass.needsGradient[0] {
@@ -80,7 +83,7 @@ public final class BinaryArithmetic: Op, @unchecked Sendable {
         case .div: full.pointer[i] = g[i] / y
         }
       }
-      gradA = Broadcasting.reduce(full.pointer, outShape: outShape, to: a.shape)
+      gradA = withExtendedLifetime(full) { Broadcasting.reduce(full.pointer, outShape: outShape, to: a.shape) }
     }
     if pass.needsGradient[1] {
       let full = FloatBuffer(count: offsetsB.count)
@@ -93,7 +96,7 @@ public final class BinaryArithmetic: Op, @unchecked Sendable {
         case .div: full.pointer[i] = -g[i] * x / (y * y)
         }
       }
-      gradB = Broadcasting.reduce(full.pointer, outShape: outShape, to: b.shape)
+      gradB = withExtendedLifetime(full) { Broadcasting.reduce(full.pointer, outShape: outShape, to: b.shape) }
     }
     return [gradA, gradB]
   }

@@ -30,6 +30,7 @@ public final class Concat: Op, @unchecked Sendable {
     let out = Value(zeros: outShape)
     let (outer, outRun) = blocks(outShape, a)
     var start = 0
+    defer { withExtendedLifetime(plain) {} }  // pooled buffers: keep alive while their pointers are used
     for x in plain {
       let (_, run) = blocks(x.shape, a)
       for o in 0..<outer {
@@ -45,6 +46,7 @@ public final class Concat: Op, @unchecked Sendable {
     let dy = try Reorder.value(dyValue, to: .plain)
     let a = try normalizedAxis(axis, rank: dy.shape.count, op: "Concat")
     let (outer, outRun) = blocks(dy.shape, a)
+    defer { withExtendedLifetime(dy) {} }  // pooled buffers: keep alive while their pointers are used
     var start = 0
     var grads: [Value?] = []
     for (position, x) in pass.inputs.enumerated() {

@@ -18,6 +18,7 @@ enum Elementwise {
     let y = try Reorder.value(y, to: x.layout)
     guard x.shape == y.shape else { throw EngineError("element-wise shapes differ: \(x.shape) and \(y.shape)") }
     let out = FloatBuffer(uninitializedCount: x.buffer.count)
+    defer { withExtendedLifetime(y) {} }  // pooled buffers: keep alive while their pointers are used
     let a = x.buffer.pointer, b = y.buffer.pointer, target = out.pointer
     for i in 0..<x.buffer.count { target[i] = f(a[i], b[i]) }
     let result = Value(shape: x.shape, layout: x.layout, buffer: out)
@@ -60,6 +61,7 @@ extension Elementwise {
     let x = pass.inputs[0], y = pass.outputs[0]
     let dyAligned = try Reorder.value(dy, to: x.layout)
     let out = FloatBuffer(uninitializedCount: x.buffer.count)
+    defer { withExtendedLifetime(dyAligned) {} }  // pooled buffers: keep alive while their pointers are used
     let xs = x.buffer.pointer, ys = y.buffer.pointer, gs = dyAligned.buffer.pointer, target = out.pointer
     for i in 0..<x.buffer.count { target[i] = g(xs[i], ys[i], gs[i]) }
     let result = Value(shape: x.shape, layout: x.layout, buffer: out)

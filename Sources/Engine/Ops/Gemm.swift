@@ -28,13 +28,14 @@ public final class Gemm: Op, @unchecked Sendable {
 
   public func forward(_ inputs: [Value]) throws -> [Value] {
     let a = try Reorder.value(inputs[0], to: .plain), b = try Reorder.value(inputs[1], to: .plain)
+    defer { withExtendedLifetime((a, b)) {} }  // pooled buffers: keep alive while their pointers are used
     let (m, k, n) = try dims(a.shape, b.shape)
     let out = Value(zeros: [m, n])
     var betaUsed: Float = 0
     if inputs.count > 2, inputs[2].count > 0, beta != 0 {
       let c = try Reorder.value(inputs[2], to: .plain)
       let offsets = Broadcasting.offsets(of: c.shape, in: [m, n])
-      for i in 0..<(m * n) { out.buffer.pointer[i] = c.buffer.pointer[offsets[i]] }
+      withExtendedLifetime(c) { for i in 0..<(m * n) { out.buffer.pointer[i] = c.buffer.pointer[offsets[i]] } }
       betaUsed = beta
     }
     try GEMM.multiply(transposeA: transA, transposeB: transB, m: m, n: n, k: k, alpha: alpha,
@@ -46,6 +47,7 @@ public final class Gemm: Op, @unchecked Sendable {
     guard let dyValue = pass.outputGradients[0] else { return [nil, nil, nil] }
     let a = try Reorder.value(pass.inputs[0], to: .plain), b = try Reorder.value(pass.inputs[1], to: .plain)
     let dy = try Reorder.value(dyValue, to: .plain)
+    defer { withExtendedLifetime((a, b, dy)) {} }  // pooled buffers: keep alive while their pointers are used
     let (m, k, n) = try dims(a.shape, b.shape)
     var grads: [Value?] = Array(repeating: nil, count: pass.inputs.count)
     if pass.needsGradient[0] {

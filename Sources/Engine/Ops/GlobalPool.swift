@@ -35,9 +35,11 @@ public final class GlobalPool: Op, @unchecked Sendable {
   public func backward(_ pass: BackwardPass) throws -> [Value?] {
     guard pass.needsGradient[0], let dyValue = pass.outputGradients[0] else { return [nil] }
     let x = pass.inputs[0]
-    let dy = try Reorder.value(dyValue, to: .plain).buffer.pointer
+    let dyPlain = try Reorder.value(dyValue, to: .plain)
     let dx = Value(zeros: x.shape, layout: x.layout)
-    let base = x.buffer.pointer, target = dx.buffer.pointer
+    // Buffers return to a pool when released: keep every value alive while its pointer is used.
+    defer { withExtendedLifetime((x, dyPlain, dx)) {} }
+    let dy = dyPlain.buffer.pointer, base = x.buffer.pointer, target = dx.buffer.pointer
     forEachChannel(x.shape, x.layout, base) { n, c, pointer, stride, count in
       let g = dy[n * x.shape[1] + c]
       let offset = pointer - base

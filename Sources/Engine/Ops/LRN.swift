@@ -37,6 +37,7 @@ public final class LRN: Op, @unchecked Sendable {
 
   public func forward(_ inputs: [Value]) throws -> [Value] {
     let x = try Reorder.value(inputs[0], to: .plain)
+    defer { withExtendedLifetime(x) {} }  // pooled buffers: keep alive while their pointers are used
     let s = scales(x.buffer.pointer, x.shape)
     let out = Value(zeros: x.shape)
     for i in 0..<s.count { out.buffer.pointer[i] = x.buffer.pointer[i] * pow(s[i], -beta) }
@@ -47,6 +48,7 @@ public final class LRN: Op, @unchecked Sendable {
     guard pass.needsGradient[0], let dyValue = pass.outputGradients[0] else { return [nil] }
     let x = try Reorder.value(pass.inputs[0], to: .plain), dy = try Reorder.value(dyValue, to: .plain)
     let shape = x.shape, (n, c, spatial) = (shape[0], shape[1], shape[2] * shape[3])
+    defer { withExtendedLifetime((x, dy)) {} }  // pooled buffers: keep alive while their pointers are used
     let xs = x.buffer.pointer, g = dy.buffer.pointer
     let s = scales(xs, shape)
     var weighted = [Float](repeating: 0, count: s.count)  // dy_c · x_c · s_c^(−β−1)

@@ -26,6 +26,7 @@ public final class MatMul: Op, @unchecked Sendable {
 
   public func forward(_ inputs: [Value]) throws -> [Value] {
     let a = try Reorder.value(inputs[0], to: .plain), b = try Reorder.value(inputs[1], to: .plain)
+    defer { withExtendedLifetime((a, b)) {} }  // pooled buffers: keep alive while their pointers are used
     let p = try plan(a.shape, b.shape)
     let out = Value(zeros: p.batch + [p.m, p.n])
     let offA = matrixOffsets(a.shape, batch: p.batch), offB = matrixOffsets(b.shape, batch: p.batch)
@@ -41,6 +42,7 @@ public final class MatMul: Op, @unchecked Sendable {
     guard let dyValue = pass.outputGradients[0] else { return [nil, nil] }
     let a = try Reorder.value(pass.inputs[0], to: .plain), b = try Reorder.value(pass.inputs[1], to: .plain)
     let dy = try Reorder.value(dyValue, to: .plain)
+    defer { withExtendedLifetime((a, b, dy)) {} }  // pooled buffers: keep alive while their pointers are used
     let p = try plan(a.shape, b.shape)
     let offA = matrixOffsets(a.shape, batch: p.batch), offB = matrixOffsets(b.shape, batch: p.batch)
     let da = pass.needsGradient[0] ? Value(zeros: a.shape) : nil

@@ -39,6 +39,7 @@ public final class ReduceMean: Op, @unchecked Sendable {
     }
     let plain = try Reorder.value(x, to: .plain)
     let kept = try keptShape(x.shape)
+    defer { withExtendedLifetime(plain) {} }  // pooled buffers: keep alive while their pointers are used
     let summed = Broadcasting.reduce(plain.buffer.pointer, outShape: x.shape, to: kept)
     let scale = Float(kept.reduce(1, *)) / Float(max(x.count, 1))
     return [Elementwise.map(summed) { $0 * scale }.reshaped(outShape)]
@@ -57,6 +58,7 @@ public final class ReduceMean: Op, @unchecked Sendable {
     let scale = Float(kept.reduce(1, *)) / Float(max(x.count, 1))
     let offsets = Broadcasting.offsets(of: kept, in: x.shape)
     let dx = Value(zeros: x.shape)
+    defer { withExtendedLifetime(dy) {} }  // pooled buffers: keep alive while their pointers are used
     for i in 0..<offsets.count { dx.buffer.pointer[i] = dy.buffer.pointer[offsets[i]] * scale }
     return [dx]
   }

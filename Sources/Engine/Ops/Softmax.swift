@@ -43,8 +43,11 @@ public final class Softmax: Op, @unchecked Sendable {
 
   public func backward(_ pass: BackwardPass) throws -> [Value?] {
     guard pass.needsGradient[0], let dyValue = pass.outputGradients[0] else { return [nil] }
-    let y = pass.outputs[0].buffer.pointer, dy = try Reorder.value(dyValue, to: .plain).buffer.pointer
+    let output = pass.outputs[0], dyPlain = try Reorder.value(dyValue, to: .plain)
     let dx = Value(zeros: pass.inputs[0].shape)
+    // Buffers return to a pool when released: keep every value alive while its pointer is used.
+    defer { withExtendedLifetime((output, dyPlain, dx)) {} }
+    let y = output.buffer.pointer, dy = dyPlain.buffer.pointer
     let target = dx.buffer.pointer
     try lines(pass.inputs[0].shape) { base, stride, count in
       var total: Float = 0

@@ -38,6 +38,7 @@ public final class Split: Op, @unchecked Sendable {
     let a = try normalizedAxis(axis, rank: x.shape.count, op: "Split")
     let outer = x.shape.prefix(a).reduce(1, *), inner = x.shape.suffix(from: a + 1).reduce(1, *)
     var start = 0
+    defer { withExtendedLifetime(x) {} }  // pooled buffers: keep alive while their pointers are used
     return try outputShapes([x.shape]).map { shape in
       let out = Value(zeros: shape)
       let run = shape[a] * inner

@@ -17,6 +17,7 @@ public final class PRelu: Op, @unchecked Sendable {
     let x4 = x.shape.count == 4 ? x : try Reorder.value(x, to: .plain).reshaped(x.shape + [Int](repeating: 1, count: max(0, 4 - x.shape.count)))
     let g = try gradient.map { try Reorder.value($0, to: x4.layout) }
     let out = Value(zeros: x4.shape, layout: x4.layout)
+    defer { withExtendedLifetime((x4, g)) {} }  // pooled buffers: keep alive while their pointers are used
     let base = x4.buffer.pointer, target = out.buffer.pointer, gs = g?.buffer.pointer
     forEachChannel(x4.shape, x4.layout, base) { _, c, pointer, stride, count in
       let a = slope.count == 1 ? slope[0] : slope[c], offset = pointer - base
