@@ -7,6 +7,12 @@ let package = Package(
   platforms: [.macOS(.v14)],
   products: [
     .executable(name: "convlens", targets: ["convlens"]),
+    // The parsers as libraries for the libFuzzer targets in Fuzz/Package.swift (a separate package, so
+    // this one builds without -sanitize=fuzzer; an executable without main would not link here).
+    .library(name: "ONNXFormat", targets: ["ONNXFormat"]),
+    .library(name: "ONNXImport", targets: ["ONNXImport"]),
+    .library(name: "Imaging", targets: ["Imaging"]),
+    .library(name: "Notebooks", targets: ["Notebooks"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-protobuf", exact: "1.39.0"),
@@ -58,7 +64,7 @@ let package = Package(
       "Engine", "ONNXImport", "Imaging", "ModelLoading", "Methods", "Datasets", "Notebooks", "CCairo",
       .product(name: "ArgumentParser", package: "swift-argument-parser"),
     ]),
-    .executableTarget(name: "ConvLensBenchmark", dependencies: ["Engine", "ONNXImport", "Imaging", "ModelLoading"]),
+    .executableTarget(name: "ConvLensBenchmark", dependencies: ["Engine", "ONNXImport", "Imaging", "ModelLoading", "Methods", "Datasets"]),
 
     .testTarget(name: "EngineTests", dependencies: ["Engine"]),
     .testTarget(name: "ONNXFormatTests", dependencies: ["ONNXFormat"]),
@@ -67,7 +73,9 @@ let package = Package(
     .testTarget(name: "RenderingTests", dependencies: ["Rendering", "Document"], exclude: ["Goldens"]),
     .testTarget(name: "NotebooksTests", dependencies: ["Notebooks"], exclude: ["Fixtures"]),
     .testTarget(name: "ModelLoadingTests", dependencies: ["ModelLoading", "Engine", "Imaging"]),
-    .testTarget(name: "CLITests", dependencies: ["convlens"], exclude: ["Fixtures"]),
+    // ONNXFormat's generated types build the bad models of the bad-input table.
+    .testTarget(name: "CLITests", dependencies: ["convlens", "ONNXFormat", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
+                exclude: ["Fixtures"]),
     .testTarget(name: "MethodsTests", dependencies: ["Methods", "Engine", "ONNXImport", "Imaging"]),
     .testTarget(name: "BehaviourTests", dependencies: ["Methods", "Datasets", "Engine", "ONNXImport", "Imaging"], resources: [.copy("Fixtures")]),
   ]

@@ -6,6 +6,8 @@ import ModelLoading
 // and 16, for the bundled model and any ONNX files given. Median of N timed runs after warm-up.
 //
 //   swift run -c release ConvLensBenchmark [--runs N] [--json FILE] [MODEL.onnx ...]
+//   swift run -c release ConvLensBenchmark --behaviour   # lucid class visualization, t-SNE of Fashion-MNIST (once each)
+//   swift run -c release ConvLensBenchmark --methods [--runs N]   # occlusion (batched / incremental), score-cam
 
 struct Measurement: Codable {
   let model: String
@@ -36,6 +38,8 @@ var batches = [1, 16]
 var modelPaths: [String?] = []
 var profile = false
 var fused = true
+var methods = false
+var behaviour = false
 var backwardByType: [String: Double] = [:]
 while let argument = arguments.first {
   arguments.removeFirst()
@@ -45,6 +49,13 @@ while let argument = arguments.first {
   case "--forward-only": tasks = ["forward"]
   case "--profile": profile = true
   case "--unfused": fused = false
+  case "--methods": methods = true
+  case "--behaviour": behaviour = true
+  case "--help", "-h":
+    print("ConvLensBenchmark [--runs N] [--forward-only] [--batch 1,16] [--profile] [--unfused] [--methods] [--behaviour] [--json FILE] [MODEL.onnx ...]")
+    print("  --methods: occlusion (window 32, stride 16) batched vs incremental, and score-cam, ms per image")
+    print("  --behaviour: lucid class visualization (3 classes) and t-SNE of 1000 Fashion-MNIST images, once each")
+    exit(0)
   case "--batch": batches = arguments.removeFirst().split(separator: ",").compactMap { Int($0) }
   default: modelPaths.append(argument)
   }
@@ -58,6 +69,14 @@ do {
     let network = model.network
     let name = path.map { URL(fileURLWithPath: $0).lastPathComponent } ?? "efficientnet-lite0 (bundled)"
     let shape = network.declaredInputShape.map { $0.map { max($0, 1) } } ?? [1, 3, 224, 224]
+    if behaviour {
+      results += try behaviourTimings(network: network, model: name, shape: shape)
+      continue
+    }
+    if methods {
+      results += try methodTimings(network: network, model: name, shape: shape, runs: runs)
+      continue
+    }
     for batch in batches {
       var generator = SystemRandomNumberGenerator()
       let count = batch * shape.dropFirst().reduce(1, *)
@@ -103,10 +122,10 @@ do {
   exit(1)
 }
 
-print("model                              task               batch   median ms   ms/image   min ms")
+print("model                              task                    batch   median ms   ms/image   min ms")
 for r in results {
   let model = r.model.padding(toLength: 34, withPad: " ", startingAt: 0)
-  let task = r.task.padding(toLength: 18, withPad: " ", startingAt: 0)
+  let task = r.task.padding(toLength: 23, withPad: " ", startingAt: 0)
   print(String(format: "%@ %@ %5d %11.2f %10.2f %8.2f", model, task, r.batch, r.medianMilliseconds, r.millisecondsPerImage, r.minMilliseconds))
 }
 let encoder = JSONEncoder()

@@ -38,13 +38,15 @@ struct NPYHeader: Equatable {
     }
     let code = String(characters.dropFirst(hasOrder ? 1 : 0))
     let kind = code.first
-    let size = Int(code.dropFirst()) ?? 0
+    // Bits only for a plausible item size: the header is untrusted, and a written size such as
+    // "-2226222222222222228" would overflow when multiplied by 8.
+    let bits = Int(code.dropFirst()).flatMap { (1...64).contains($0) ? String($0 * 8) : nil } ?? ""
     let base: String = switch kind {
-    case "f": "float\(size * 8)"
-    case "i": "int\(size * 8)"
-    case "u": "uint\(size * 8)"
+    case "f": "float\(bits)"
+    case "i": "int\(bits)"
+    case "u": "uint\(bits)"
     case "b": "bool"
-    case "c": "complex\(size * 8)"
+    case "c": "complex\(bits)"
     case "U": "unicode string"
     case "S", "a": "byte string"
     case "O": "Python object"
@@ -73,8 +75,13 @@ private indirect enum Literal: Equatable {
 }
 
 private struct LiteralReader {
+  /// NumPy writes a dict holding one tuple; deeper nesting is refused before it can exhaust the stack
+  /// (tuples and dicts are read recursively, and a header may be megabytes of "(").
+  static let maxDepth = 16
+
   let characters: [Character]
   var position = 0
+  var depth = 0
 
   init(_ text: String) { characters = Array(text) }
 
@@ -144,7 +151,14 @@ private struct LiteralReader {
     return value
   }
 
+  private mutating func enter() throws(NPYHeaderProblem) {
+    depth += 1
+    guard depth <= Self.maxDepth else { throw NPYHeaderProblem("values nested deeper than \(Self.maxDepth) levels") }
+  }
+
   private mutating func readSequence() throws(NPYHeaderProblem) -> Literal {
+    try enter()
+    defer { depth -= 1 }
     let close: Character = characters[position] == "(" ? ")" : "]"
     position += 1
     var items: [Literal] = []
@@ -159,6 +173,8 @@ private struct LiteralReader {
   }
 
   private mutating func readDict() throws(NPYHeaderProblem) -> Literal {
+    try enter()
+    defer { depth -= 1 }
     position += 1
     var entries: [String: Literal] = [:]
     while !take("}") {

@@ -47,6 +47,8 @@ public enum ONNXFileLoader {
   }
 
   private static func graph(from data: Data, baseDirectory: URL?, limits: ONNXLoadLimits) throws -> ONNXGraph {
+    // An empty file decodes as an empty message: say so rather than report a missing opset.
+    guard !data.isEmpty else { throw ONNXFormatError(.notProtobuf(reason: "the file is empty")) }
     let model: Onnx_ModelProto
     do {
       var options = BinaryDecodingOptions()
@@ -55,8 +57,10 @@ public enum ONNXFileLoader {
     } catch {
       throw ONNXFormatError(.notProtobuf(reason: decodingFailure(error)))
     }
-    let opset = try defaultOpset(of: model)
+    // The graph first: bytes that merely happen to decode (the decoder skips fields of the wrong wire
+    // type) have no graph, and "no graph" says more than "no opset".
     guard model.hasGraph else { throw ONNXFormatError(.noGraph) }
+    let opset = try defaultOpset(of: model)
     let proto = model.graph
     guard !proto.node.isEmpty else { throw ONNXFormatError(.emptyGraph) }
     guard proto.sparseInitializer.isEmpty else { throw ONNXFormatError(.unsupportedFeature("a sparse initializer")) }
@@ -80,6 +84,7 @@ public enum ONNXFileLoader {
     let nodes = try uniquelyNamed(proto.node.enumerated().map { try decoder.node(from: $1, index: $0) })
     let available = Set(constants.keys).union(inputs.map(\.name))
     let ordered = try GraphOrdering.sorted(nodes, available: available)
+    try WeightChecks.check(constants, nodes: nodes)
     let producedByNodes = Set(nodes.flatMap(\.outputs))
     for output in outputs where !available.contains(output.name) && !producedByNodes.contains(output.name) {
       throw ONNXFormatError(.missingGraphOutput(tensor: output.name))

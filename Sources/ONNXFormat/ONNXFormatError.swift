@@ -28,6 +28,8 @@ public struct ONNXFormatError: Error, CustomStringConvertible, Equatable {
     case cycle(node: String, opType: String)
     case duplicateOutput(tensor: String, producer: String)
     case foldingFailed(node: String, opType: String, reason: String)
+    case nonFiniteWeights(tensor: String, index: Int, value: String)
+    case emptyWeight(tensor: String, node: String, opType: String, shape: [Int])
   }
 
   public var kind: Kind
@@ -92,6 +94,10 @@ public struct ONNXFormatError: Error, CustomStringConvertible, Equatable {
       return "\(name): tensor '\(tensor)' is produced more than once (again by \(producer)); each tensor must have one producer"
     case .foldingFailed(let node, let opType, let reason):
       return "\(name): cannot evaluate constant node '\(node)' (\(opType)): \(reason)"
+    case .nonFiniteWeights(let tensor, let index, let value):
+      return "\(name): initializer '\(tensor)' holds \(value) at element \(index); the weights are corrupt (re-export the model)"
+    case .emptyWeight(let tensor, let node, let opType, let shape):
+      return "\(name): initializer '\(tensor)' of node '\(node)' (\(opType)) has shape \(shape) with no elements; a weight needs every dimension ≥ 1"
     }
   }
 }

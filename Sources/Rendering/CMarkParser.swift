@@ -18,7 +18,7 @@ struct MarkdownNode: Sendable, Equatable {
   var isHeaderRow = false
   var tableAlignments: [ColumnAlignment] = []
   var children: [MarkdownNode] = []
-  /// cmark-gfm's HTML for this node (top-level blocks only): raw HTML replaced by a comment,
+  /// cmark-gfm's HTML for this node (top-level blocks only): raw HTML shown as escaped text,
   /// unsafe link schemes dropped, remote images turned into links.
   var html = ""
 
@@ -34,7 +34,7 @@ struct MarkdownNode: Sendable, Equatable {
 
 enum MarkdownParser {
   /// Parses `source` and returns the document's top-level blocks.
-  /// Default options only: raw HTML is never passed through (no CMARK_OPT_UNSAFE).
+  /// Default options only (no CMARK_OPT_UNSAFE), and raw HTML turned into visible text first.
   static func parse(_ source: String) -> [MarkdownNode] {
     cmark_gfm_core_extensions_ensure_registered()
     // Table cells get style="text-align: ..." (not align=), which the report's CSS cannot override.
@@ -55,6 +55,7 @@ enum MarkdownParser {
     guard let document = cmark_parser_finish(parser) else { return [] }
     defer { cmark_node_free(document) }
     replaceRemoteImagesWithLinks(in: document)
+    escapeRawHTML(in: document)
     let extensions = cmark_parser_get_syntax_extensions(parser)
     var blocks: [MarkdownNode] = []
     var child = cmark_node_first_child(document)
@@ -97,6 +98,39 @@ enum MarkdownParser {
       cmark_node_insert_before(image, link)
       cmark_node_unlink(image)
       cmark_node_free(image)
+    }
+  }
+
+  /// Raw HTML in the notes is shown, not obeyed: every HTML node becomes text with the same
+  /// characters (cmark escapes text when rendering), a block one inside its own paragraph, so the
+  /// reader sees what was typed and neither backend ever emits the user's markup.
+  private static func escapeRawHTML(in document: OpaquePointer) {
+    var nodes: [OpaquePointer] = []
+    func collect(_ node: OpaquePointer) {
+      let type = cmark_node_get_type(node)
+      if type == CMARK_NODE_HTML_INLINE || type == CMARK_NODE_HTML_BLOCK { nodes.append(node) }
+      var child = cmark_node_first_child(node)
+      while let next = child {
+        collect(next)
+        child = cmark_node_next(next)
+      }
+    }
+    collect(document)
+    for node in nodes {
+      let isBlock = cmark_node_get_type(node) == CMARK_NODE_HTML_BLOCK
+      var literal = cmark_node_get_literal(node).map { String(cString: $0) } ?? ""
+      if isBlock { while literal.hasSuffix("\n") { literal.removeLast() } }
+      guard let text = cmark_node_new(CMARK_NODE_TEXT) else { continue }
+      cmark_node_set_literal(text, literal)
+      var replacement = text
+      if isBlock {
+        guard let paragraph = cmark_node_new(CMARK_NODE_PARAGRAPH) else { cmark_node_free(text); continue }
+        cmark_node_append_child(paragraph, text)
+        replacement = paragraph
+      }
+      cmark_node_insert_before(node, replacement)
+      cmark_node_unlink(node)
+      cmark_node_free(node)
     }
   }
 

@@ -11,8 +11,10 @@ struct ConvLens: ParsableCommand {
     subcommands: [PredictCommand.self, InspectCommand.self, ExplainCommand.self, MethodsCommand.self,
                   RenderCommand.self, InitCommand.self])
 
-  /// Exit codes: 0 success, 1 bad input or a failed run (one message on stderr), 2 bad usage.
+  /// Exit codes (README "Exit codes"): 0 success, 1 bad input or a failed run (one message on
+  /// stderr), 2 bad usage, 130 interrupted (SIGINT/SIGTERM, see `Interrupts`).
   static func main() {
+    Interrupts.install()
     do {
       var command = try parseAsRoot()
       try command.run()

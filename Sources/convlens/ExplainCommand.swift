@@ -10,7 +10,13 @@ import ModelLoading
 struct ExplainCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "explain",
-    abstract: "Explain a model's decision on images with one method (grad-cam, saliency, ...; see `convlens methods`).")
+    abstract: "Explain a model's decision on images with one method (grad-cam, saliency, ...; see `convlens methods`).",
+    discussion: """
+      Evaluations judge another method's maps and print numbers instead of writing an overlay:
+        convlens explain deletion-insertion --set method=grad-cam --image cat.png --json
+        convlens explain average-drop --set method=score-cam --set method.batch=32 --image photos/
+        convlens explain sanity-check --set method=saliency --set layers=3 --image cat.png
+      """)
 
   @Argument(help: "Method name (`convlens methods` lists them).")
   var method: String
@@ -82,12 +88,19 @@ struct ExplainCommand: ParsableCommand {
       let inputs = try ModelInput.load(paths: image, preset: loaded.preset)
       let several = inputs.count > 1
       var records: [ExplainRecord] = []
+      var evaluations: [EvaluationRecord] = []
       for group in ModelInput.batches(inputs, size: batch) {
         let context = MethodContext(network: loaded.network, images: Tensor.batch(group.map(\.tensor)),
                                     classNames: loaded.labels?.names, targets: [ClassTarget.parse(target)], seed: seed)
         let start = Date()
         let output = try explainer.run(context)
         let milliseconds = Date().timeIntervalSince(start) * 1000 / Double(group.count)
+        if case .evaluation(let evaluation) = output.payload {
+          // Faithfulness metrics and sanity checks: numbers (and curves), no overlay.
+          evaluations += EvaluationRecord.records(evaluation, inputs: group.map(\.name), method: type.name,
+                                                  conventions: output.conventions, milliseconds: milliseconds)
+          continue
+        }
         for (index, input) in group.enumerated() {
           let map = try ExplainedMap(output, imageIndex: index, colormapName: colormap, methodName: type.name)
           let stem = ((input.name as NSString).lastPathComponent as NSString).deletingPathExtension
@@ -105,7 +118,9 @@ struct ExplainCommand: ParsableCommand {
             measurements: map.measurements, milliseconds: milliseconds))
         }
       }
-      if json {
+      if !evaluations.isEmpty {
+        try EvaluationRecord.print(evaluations, json: json)
+      } else if json {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         print(String(decoding: try encoder.encode(records), as: UTF8.self))

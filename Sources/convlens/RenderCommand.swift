@@ -12,6 +12,10 @@ struct RenderCommand: ParsableCommand {
       NOTEBOOK defaults to Reports/cnn-visualization-review.md. Without --pdf/--html both are written \
       (or what the front matter's `outputs` lists). Results are cached under .convlens-cache/ beside the \
       notebook, so a re-render after editing prose takes seconds.
+
+      --safe refuses every path the notebook names (model, labels, images, datasets, theme, and \
+      --template) that resolves, after following symbolic links, outside the notebook's folder: use it \
+      for notebooks you did not write. Ctrl-C leaves the previous report untouched (exit status 130).
       """)
 
   @Argument(help: "The notebook: Markdown with YAML front matter and ```convlens steps, or a .yaml notebook.")
@@ -39,8 +43,18 @@ struct RenderCommand: ParsableCommand {
   @Flag(name: .long, help: "Also write every figure as PNG and SVG into NAME_files/.")
   var figures = false
 
+  @Flag(name: .long, help: "Refuse any file the notebook names outside its own folder (after following symlinks).")
+  var safe = false
+
   @Flag(name: .shortAndLong, help: "No progress on stderr and no list of written files.")
   var quiet = false
+
+  /// A malformed -P is bad usage (exit 2), found before anything is read.
+  func validate() throws {
+    for parameter in parameters {
+      do { _ = try ParameterOverride(parsing: parameter) } catch { throw ValidationError("\(error)") }
+    }
+  }
 
   func run() throws {
     try reportingErrors {
@@ -53,7 +67,7 @@ struct RenderCommand: ParsableCommand {
         overrides: try parameters.map { try ParameterOverride(parsing: $0) },
         outDirectory: URL(fileURLWithPath: out, isDirectory: true, relativeTo: cwd).standardizedFileURL,
         formats: formats, templateDirectory: template.map { URL(fileURLWithPath: $0, isDirectory: true, relativeTo: cwd).standardizedFileURL },
-        writeFigures: figures,
+        writeFigures: figures, safe: safe,
         run: RunOptions(useCache: !noCache, toolVersion: ConvLensVersion.string, progress: ProgressReporter(quiet: quiet)))
       let result = try NotebookRenderer.render(request)
       guard !quiet else { return }

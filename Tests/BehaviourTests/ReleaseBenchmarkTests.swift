@@ -6,8 +6,9 @@ import ONNXImport
 import Testing
 @testable import Methods
 
-/// Measurements on the bundled EfficientNet-Lite0, run only in release builds
-/// (`swift test -c release --filter BehaviourTests.ReleaseBenchmarkTests`); they print their numbers.
+/// Quality checks on the bundled EfficientNet-Lite0, run only in release builds
+/// (`swift test -c release --filter BehaviourTests.ReleaseBenchmarkTests`). They print their times,
+/// but assert none: speed is measured by `ConvLensBenchmark --behaviour`, never by a timed test.
 @Suite("Release benchmarks on the bundled model", .serialized, .enabled(if: Behaviour.isReleaseBuild))
 struct ReleaseBenchmarkTests {
   static let modelURL = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
@@ -24,7 +25,7 @@ struct ReleaseBenchmarkTests {
     try Data(bytes).write(to: url)
   }
 
-  @Test("t-SNE of 1000 Fashion-MNIST test images: trustworthiness and time",
+  @Test("t-SNE of 1000 Fashion-MNIST test images: trustworthiness",
         .enabled(if: FileManager.default.fileExists(atPath: fashionMNIST)))
   func fashionMNISTTSNE() throws {
     let network = try ONNXNetworkLoader.load(contentsOf: Self.modelURL)
@@ -42,10 +43,9 @@ struct ReleaseBenchmarkTests {
                  finished.timeIntervalSince(featured), result.trustworthiness))
     #expect(dataset.count == 1000)
     #expect(result.trustworthiness >= 0.9)
-    #expect(finished.timeIntervalSince(started) < 120)
   }
 
-  @Test("lucid reaches p ≥ 0.9 for goldfinch, flamingo, hummingbird within 60 s, with less high-frequency energy than simonyan",
+  @Test("lucid reaches p ≥ 0.9 for goldfinch, flamingo, hummingbird, with less high-frequency energy than simonyan",
         arguments: [11, 130, 94])
   func lucidTargets(classIndex: Int) throws {
     let network = try ONNXNetworkLoader.load(contentsOf: Self.modelURL)
@@ -71,7 +71,6 @@ struct ReleaseBenchmarkTests {
       try Self.writePPM(plainPicture, to: URL(fileURLWithPath: folder).appendingPathComponent("simonyan-\(classIndex).ppm"))
     }
     #expect(probability >= 0.9)
-    #expect(seconds < 60)
     #expect(lucidEnergy < plainEnergy / 2)
   }
 }

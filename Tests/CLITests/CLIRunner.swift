@@ -4,6 +4,8 @@ import Foundation
 /// transcripts of what a user would see.
 struct CLIResult {
   let status: Int32
+  /// False when a signal ended the process (a crash), so `status` is the signal number.
+  var exitedNormally = true
   let stdout: String
   let stderr: String
 }
@@ -32,12 +34,16 @@ enum CLI {
     root.appendingPathComponent("Tests/CLITests/Fixtures/\(name)").path
   }
 
-  static func run(_ arguments: [String], in directory: URL? = nil) throws -> CLIResult {
+  /// Runs `convlens` with `arguments` in `directory`; `environment` adds to the inherited one.
+  static func run(_ arguments: [String], in directory: URL? = nil, environment: [String: String] = [:]) throws -> CLIResult {
     guard let executable else { throw CLITestError("convlens executable not found; build it first") }
     let process = Process()
     process.executableURL = executable
     process.arguments = arguments
     process.currentDirectoryURL = directory ?? root
+    if !environment.isEmpty {
+      process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+    }
     let out = Pipe(), err = Pipe()
     process.standardOutput = out
     process.standardError = err
@@ -45,8 +51,8 @@ enum CLI {
     let outData = out.fileHandleForReading.readDataToEndOfFile()
     let errData = err.fileHandleForReading.readDataToEndOfFile()
     process.waitUntilExit()
-    return CLIResult(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
-                     stderr: String(decoding: errData, as: UTF8.self))
+    return CLIResult(status: process.terminationStatus, exitedNormally: process.terminationReason == .exit,
+                     stdout: String(decoding: outData, as: UTF8.self), stderr: String(decoding: errData, as: UTF8.self))
   }
 
   /// A fresh temporary folder.

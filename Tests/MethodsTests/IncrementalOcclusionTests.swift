@@ -48,4 +48,46 @@ struct IncrementalOcclusionTests {
     let original = try IncrementalForward(network: network, image: image).originalScores
     #expect(expected.contains { zip($0, original).contains { abs($0 - $1) > 1e-3 } })
   }
+
+  /// input [1, 3, 24, 24] → 3×3/2 conv (pad 1) → Clip(0, 6) → depthwise 5×5 (pad 2) → Clip → 1×1
+  /// conv → + the first Clip's output through a 1×1 conv → GAP → Gemm: EfficientNet's pattern
+  /// (stride, depthwise, ReLU6, residual), where regions grow until they cover the map.
+  static func depthwiseNetwork() throws -> Network {
+    func weights(_ shape: [Int], _ salt: Int) -> Tensor {
+      Tensor(shape: shape, values: (0..<shape.reduce(1, *)).map { Float((($0 + salt) * 29) % 17) / 17 - 0.4 })
+    }
+    return try Network(nodes: [
+      Node(name: "stem", op: try Conv(weights: weights([8, 3, 3, 3], 1), bias: nil, strides: [2, 2],
+                                      padding: .explicit(begin: [1, 1], end: [1, 1])), inputs: ["input"], outputs: ["s"]),
+      Node(name: "act1", op: Clip(low: 0, high: 6), inputs: ["s"], outputs: ["a1"]),
+      Node(name: "dw", op: try Conv(weights: weights([8, 1, 5, 5], 2), bias: [Float](repeating: 0.1, count: 8),
+                                    padding: .explicit(begin: [2, 2], end: [2, 2]), group: 8), inputs: ["a1"], outputs: ["d"]),
+      Node(name: "act2", op: Clip(low: 0, high: 6), inputs: ["d"], outputs: ["a2"]),
+      Node(name: "project", op: try Conv(weights: weights([8, 8, 1, 1], 3), bias: nil), inputs: ["a2"], outputs: ["p"]),
+      Node(name: "add", op: BinaryArithmetic(.add), inputs: ["p", "a1"], outputs: ["sum"]),
+      Node(name: "gap", op: GlobalPool(.average), inputs: ["sum"], outputs: ["pooled"]),
+      Node(name: "flatten", op: Reshape(.flatten(axis: 1)), inputs: ["pooled"], outputs: ["flat"]),
+      Node(name: "fc", op: Gemm(transB: true), inputs: ["flat", "fc.weight"], outputs: ["logits"]),
+    ], inputName: "input", outputNames: ["logits"], constants: ["fc.weight": weights([4, 8], 4)])
+  }
+
+  @Test("whole maps agree through run(), with batches that split the windows unevenly (depthwise, ReLU6, residual)")
+  func sameMapsThroughRun() throws {
+    for (network, side) in [(try Self.network(), 20), (try Self.depthwiseNetwork(), 24)] {
+      let image = Tensor(shape: [1, 3, side, side], values: (0..<(3 * side * side)).map { Float(($0 * 7) % 29) / 13 - 1 })
+      var plain = Occlusion()
+      (plain.window, plain.stride, plain.batch, plain.incremental) = (8, 3, 5, false)
+      var incremental = plain
+      incremental.incremental = true
+      let context = MethodContext(network: network, images: image, targets: [.index(1)])
+      guard case .pixelAttributions(let expected) = try plain.run(context).payload,
+            case .pixelAttributions(let actual) = try incremental.run(context).payload else {
+        Issue.record("no attributions")
+        return
+      }
+      let a = actual.items[0].values.values, b = expected.items[0].values.values
+      #expect(a.count == b.count && zip(a, b).allSatisfy { abs($0 - $1) < 1e-5 })
+      #expect(b.contains { abs($0) > 1e-3 })  // the windows matter
+    }
+  }
 }

@@ -42,4 +42,25 @@ let reviewNeeds = isReleaseBuild && FileManager.default.fileExists(atPath: "/usr
           + "\(String(format: "%.1f", second.seconds)) s (\(String(format: "%.1f", first.seconds / second.seconds))× faster), \(pages) pages")
     #expect(first.seconds >= 5 * second.seconds)
   }
+
+  /// Every other notebook in Reports/ renders as shipped (relative image paths, bundled model).
+  @Test(.enabled(if: reviewNeeds)) func everyOtherReportNotebookRenders() throws {
+    let reports = repositoryRoot.appendingPathComponent("Reports")
+    let names = try FileManager.default.contentsOfDirectory(atPath: reports.path).sorted()
+      .filter { ($0.hasSuffix(".md") || $0.hasSuffix(".yaml")) && $0 != "cnn-visualization-review.md" && $0 != "README.md" }
+    #expect(!names.isEmpty)
+    for name in names {
+      let workspace = try TestWorkspace()
+      try FileManager.default.copyItem(at: reports.appendingPathComponent("images"), to: workspace.directory.appendingPathComponent("images"))
+      let url = try workspace.write(name, try String(contentsOf: reports.appendingPathComponent(name), encoding: .utf8))
+      let result = try NotebookRenderer.render(workspace.request(url))
+      #expect(result.stepCount > 0, "\(name) has no steps")
+      let stem = (name as NSString).deletingPathExtension
+      for suffix in [".pdf", ".html", ".run.json"] {
+        let output = workspace.outDirectory.appendingPathComponent(stem + suffix)
+        let size = (try? FileManager.default.attributesOfItem(atPath: output.path)[.size] as? Int) ?? 0
+        #expect(size > 1000, "\(name): \(stem + suffix) missing or tiny")
+      }
+    }
+  }
 }

@@ -143,7 +143,51 @@ import Testing
     }
     #expect(tags > 0)
     // The notes' script is not in the page; the user's link stays a link.
-    #expect(!html.contains("example.org/x.js"))
+    let scriptInATag = try NSRegularExpression(pattern: "<[^<>]*example\\.org/x\\.js")
+    #expect(scriptInATag.firstMatch(in: html, range: range) == nil, "the notes' script tag is shown as text, never markup")
     #expect(html.contains("href=\"https://example.org/ref\""))
+  }
+
+  /// A folder dataset: an unreadable file is skipped with a warning the manifest keeps (also on a
+  /// cached re-render), and replacing an image's bytes invalidates the cached step.
+  @Test func datasetWarningsReachTheManifestAndDatasetContentsKeyTheCache() throws {
+    let workspace = try TestWorkspace()
+    let dataset = workspace.directory.appendingPathComponent("shapes")
+    for (folder, picture) in [("reds", "red.png"), ("blues", "blue.png")] {
+      let classFolder = dataset.appendingPathComponent(folder)
+      try FileManager.default.createDirectory(at: classFolder, withIntermediateDirectories: true)
+      for copy in 0..<2 {
+        try FileManager.default.copyItem(at: workspace.directory.appendingPathComponent(picture),
+                                         to: classFolder.appendingPathComponent("\(copy).png"))
+      }
+    }
+    try Data("not a png".utf8).write(to: dataset.appendingPathComponent("reds/broken.png"))
+    let notebook = """
+      ---
+      \(TestWorkspace.tinyFrontMatter)
+      datasets:
+        shapes: {type: folder, path: shapes}
+      ---
+      ```convlens
+      neighbours: {image: red, dataset: shapes, k: 2}
+      ```
+      """
+    let url = try workspace.write("data.md", notebook)
+    func manifestWarnings() throws -> [String] {
+      let data = try Data(contentsOf: workspace.outDirectory.appendingPathComponent("data.run.json"))
+      let steps = (try JSONSerialization.jsonObject(with: data) as? [String: Any])?["steps"] as? [[String: Any]] ?? []
+      return steps.first?["warnings"] as? [String] ?? []
+    }
+    let first = try NotebookRenderer.render(workspace.request(url, formats: [.html]))
+    #expect(first.cacheHits == 0)
+    #expect(try manifestWarnings().contains { $0.contains("broken.png") })
+    let second = try NotebookRenderer.render(workspace.request(url, formats: [.html]))
+    #expect(second.cacheHits == 1)
+    #expect(try manifestWarnings().contains { $0.contains("broken.png") })
+    // Same file names, different bytes: the features must be recomputed.
+    try FileManager.default.removeItem(at: dataset.appendingPathComponent("blues/1.png"))
+    try FileManager.default.copyItem(at: workspace.directory.appendingPathComponent("red.png"), to: dataset.appendingPathComponent("blues/1.png"))
+    let third = try NotebookRenderer.render(workspace.request(url, formats: [.html]))
+    #expect(third.cacheHits == 0)
   }
 }

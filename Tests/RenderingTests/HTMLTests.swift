@@ -49,9 +49,10 @@ import Testing
 
   @Test func runsNoScriptFromTheNotes() throws {
     let html = try render(try hostileDocument())
-    // Tags are omitted; the text between them stays as inert, escaped text.
-    #expect(!html.contains("<script>alert"), "raw HTML from the notes is omitted")
-    #expect(html.contains("<!-- raw HTML omitted -->"))
+    // Raw HTML is shown as escaped text, never obeyed.
+    #expect(!html.contains("<script>alert"), "raw HTML from the notes is never markup")
+    #expect(html.contains("&lt;script&gt;alert"), "raw HTML from the notes is shown escaped")
+    #expect(!html.contains("<!-- raw HTML omitted -->"))
     #expect(!html.contains("javascript:"))
     #expect(html.components(separatedBy: "<script").count == 2, "exactly one script: the report's own")
     // The CSP allows only that script, by hash.

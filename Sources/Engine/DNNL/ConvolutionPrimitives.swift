@@ -88,12 +88,12 @@ final class ConvolutionPrimitives: @unchecked Sendable {
     }
     let output = Value(uninitialized: g.output, layout: .blocked16)
     var arguments: [(Int32, dnnl_memory_desc_t, UnsafeMutablePointer<Float>)] = [
-      (DNNLArg.src, prim.memory[DNNLArg.src]!, x.buffer.pointer),
-      (DNNLArg.weights, prim.memory[DNNLArg.weights]!, prim.prepared[DNNLArg.weights]!.pointer),
-      (DNNLArg.dst, prim.memory[DNNLArg.dst]!, output.buffer.pointer),
+      (DNNLArg.src, try prim.memory(DNNLArg.src), x.buffer.pointer),
+      (DNNLArg.weights, try prim.memory(DNNLArg.weights), try prim.prepared(DNNLArg.weights).pointer),
+      (DNNLArg.dst, try prim.memory(DNNLArg.dst), output.buffer.pointer),
     ]
     if let biasBuffer = prim.prepared[DNNLArg.bias] {
-      arguments.append((DNNLArg.bias, prim.memory[DNNLArg.bias]!, biasBuffer.pointer))
+      arguments.append((DNNLArg.bias, try prim.memory(DNNLArg.bias), biasBuffer.pointer))
     }
     try DNNLRuntime.shared.execute(prim.primitive, arguments)
     return output
@@ -131,9 +131,9 @@ final class ConvolutionPrimitives: @unchecked Sendable {
     defer { withExtendedLifetime(dyBlocked) {} }  // pooled buffers: keep alive while their pointers are used
     let dx = Value(uninitialized: g.input, layout: g.sourceLayout)
     try DNNLRuntime.shared.execute(prim.primitive, [
-      (DNNLArg.diffDst, prim.memory[DNNLArg.diffDst]!, dyBlocked.buffer.pointer),
-      (DNNLArg.weights, prim.memory[DNNLArg.weights]!, prim.prepared[DNNLArg.weights]!.pointer),
-      (DNNLArg.diffSrc, prim.memory[DNNLArg.diffSrc]!, dx.buffer.pointer),
+      (DNNLArg.diffDst, try prim.memory(DNNLArg.diffDst), dyBlocked.buffer.pointer),
+      (DNNLArg.weights, try prim.memory(DNNLArg.weights), try prim.prepared(DNNLArg.weights).pointer),
+      (DNNLArg.diffSrc, try prim.memory(DNNLArg.diffSrc), dx.buffer.pointer),
     ])
     return dx
   }

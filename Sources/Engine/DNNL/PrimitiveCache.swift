@@ -14,6 +14,18 @@ final class Primitive: @unchecked Sendable {
     self.descriptor = descriptor
     self.primitive = primitive
   }
+
+  /// The memory descriptor recorded for `argument`, or an error naming it (never a crash).
+  func memory(_ argument: Int32) throws -> dnnl_memory_desc_t {
+    guard let found = memory[argument] else { throw EngineError("oneDNN primitive has no memory format for argument \(argument)") }
+    return found
+  }
+
+  /// The data prepared for `argument` (reordered weights), or an error naming it.
+  func prepared(_ argument: Int32) throws -> FloatBuffer {
+    guard let found = prepared[argument] else { throw EngineError("oneDNN primitive has no prepared data for argument \(argument)") }
+    return found
+  }
 }
 
 /// Primitives keyed by a string that encodes everything they depend on (shapes, layouts, rule).

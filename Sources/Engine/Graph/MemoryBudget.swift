@@ -39,8 +39,11 @@ public enum MemoryBudget {
     }
     let needed = activations * factor
     if needed > budget {
-      let gigabytes = { (value: Int) in String(format: "%.1f GB", Double(value) / Double(1 << 30)) }
-      throw EngineError("this run needs about \(gigabytes(needed)) for batch \(batch), over the memory budget of \(gigabytes(budget)); lower the batch size or the input size, or set CONVLENS_MEMORY_BUDGET_MB")
+      // In MB below a gigabyte, so a small budget is not shown as "0.0 GB".
+      let size = { (value: Int) in
+        value < 1 << 30 ? "\((value + (1 << 20) - 1) >> 20) MB" : String(format: "%.1f GB", Double(value) / Double(1 << 30))
+      }
+      throw EngineError("this run needs about \(size(needed)) for batch \(batch), over the memory budget of \(size(budget)); lower the batch size or the input size, or set CONVLENS_MEMORY_BUDGET_MB")
     }
   }
 }

@@ -22,6 +22,17 @@ public struct LayerSample: Sendable {
     }
     return map
   }
+
+  /// Σ_k f(g^k) ⊙ A^k, position by position: [h·w] (HiResCAM: f = identity; Layer-CAM: f = ReLU).
+  public func gradientWeightedSum(_ f: (Float) -> Float) -> [Float] {
+    let plane = height * width
+    var map = [Float](repeating: 0, count: plane)
+    for channel in 0..<channels {
+      let base = channel * plane
+      for position in 0..<plane { map[position] += f(gradient[base + position]) * activation[base + position] }
+    }
+    return map
+  }
 }
 
 /// The run-wide state a channel-weighted method may use: the batch, the forward trace and the layer.

@@ -21,13 +21,6 @@ public struct HiResCAM: ChannelWeightedMap {
   }
 
   public func combine(_ sample: LayerSample, _ setup: LayerSetup) throws -> [Float] {
-    let plane = sample.height * sample.width
-    var map = [Float](repeating: 0, count: plane)
-    for channel in 0..<sample.channels {
-      for position in 0..<plane {
-        map[position] += sample.gradient[channel * plane + position] * sample.activation[channel * plane + position]
-      }
-    }
-    return map
+    sample.gradientWeightedSum { $0 }
   }
 }

@@ -20,13 +20,6 @@ public struct LayerCAM: ChannelWeightedMap {
   }
 
   public func combine(_ sample: LayerSample, _ setup: LayerSetup) throws -> [Float] {
-    let plane = sample.height * sample.width
-    var map = [Float](repeating: 0, count: plane)
-    for channel in 0..<sample.channels {
-      for position in 0..<plane {
-        map[position] += max(sample.gradient[channel * plane + position], 0) * sample.activation[channel * plane + position]
-      }
-    }
-    return map
+    sample.gradientWeightedSum { max($0, 0) }
   }
 }

@@ -36,6 +36,9 @@ public struct MethodOutput: Sendable {
     case table(Table)
     /// Curves (deletion/insertion, loss over steps).
     case curve(Curve)
+    /// Numbers that judge another method's maps (faithfulness, sanity checks), with their curves
+    /// and maps.
+    case evaluation(Evaluation)
   }
 
   /// The value of convention `key`, if recorded.
@@ -190,5 +193,49 @@ public struct Curve: Sendable {
     self.xLabel = xLabel
     self.yLabel = yLabel
     self.series = series
+  }
+}
+
+/// How well another method's maps hold up: per (image, class), named numbers, the curves they
+/// summarise (deletion / insertion) and the maps they compare (one per sanity-check step).
+public struct Evaluation: Sendable {
+  /// A map shown in a row of maps, with what it is and the numbers under it.
+  public struct Panel: Sendable {
+    public var label: String
+    /// [h, w], unnormalised (the method's own resolution).
+    public var map: Tensor
+    public var measurements: [Measurement]
+    public init(label: String, map: Tensor, measurements: [Measurement]) {
+      self.label = label
+      self.map = map
+      self.measurements = measurements
+    }
+  }
+  public struct Item: Sendable {
+    public var imageIndex: Int
+    public var target: ClassInfo
+    public var measurements: [Measurement]
+    public var curve: Curve?
+    public var panels: [Panel]
+    public init(imageIndex: Int, target: ClassInfo, measurements: [Measurement], curve: Curve? = nil, panels: [Panel] = []) {
+      self.imageIndex = imageIndex
+      self.target = target
+      self.measurements = measurements
+      self.curve = curve
+      self.panels = panels
+    }
+  }
+  /// The method whose maps are judged ("grad-cam").
+  public var method: String
+  /// True when the panels keep their sign (a diverging colormap).
+  public var signed: Bool
+  public var items: [Item]
+  /// Numbers over all items (Average Drop is a mean over images).
+  public var summary: [Measurement]
+  public init(method: String, signed: Bool, items: [Item], summary: [Measurement] = []) {
+    self.method = method
+    self.signed = signed
+    self.items = items
+    self.summary = summary
   }
 }

@@ -27,6 +27,9 @@ public enum MethodRegistry {
     MaxPatches.self,
     ChannelMasking.self,
     ClassVisualization.self,
+    DeletionInsertion.self,
+    AverageDrop.self,
+    SanityCheck.self,
   ]
 
   public static var names: [String] { all.map { $0.name } }
@@ -46,7 +49,11 @@ public enum MethodRegistry {
 
   /// Decodes `type` from flat settings (through JSON, so the same `init(from:)` serves YAML too).
   public static func decode(_ type: any VisualizationMethod.Type, settings: [String: SettingValue]) throws -> any VisualizationMethod {
-    let data = try JSONEncoder().encode(settings)
+    try decode(type, encoded: try JSONEncoder().encode(settings))
+  }
+
+  /// Decodes `type` from settings already encoded as a JSON object.
+  static func decode(_ type: any VisualizationMethod.Type, encoded data: Data) throws -> any VisualizationMethod {
     do {
       return try JSONDecoder().decode(type, from: data)
     } catch let error as MethodError {

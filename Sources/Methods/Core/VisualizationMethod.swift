@@ -12,6 +12,9 @@ public protocol VisualizationMethod: Decodable, Sendable {
   static var summary: String { get }
   /// (setting name, meaning and default), in the order to list them.
   static var settingsHelp: [(String, String)] { get }
+  /// Every key the settings accept (default: the names in `settingsHelp`; evaluation methods also
+  /// take the settings of the method they judge).
+  static var settingNames: [String] { get }
   func run(_ context: MethodContext) throws -> MethodOutput
 }
 

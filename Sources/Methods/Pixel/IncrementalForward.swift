@@ -14,23 +14,31 @@ struct Region: Equatable, Sendable {
   }
 }
 
-/// Incremental inference for occlusion: an occluded copy differs from the original image only in the
-/// window, so each tensor differs only in the region that window reaches through the conv/pool chain.
-/// Spatial ops (Conv, pooling, element-wise ops) recompute just that region from crops of their
-/// inputs (with the borders' own padding), everything else (global pooling, the classifier) runs
-/// on whole tensors. All tensors are kept plain, for one image.
+/// Incremental inference for occlusion (as Krypton, Nakandala et al., SIGMOD 2019): an occluded
+/// copy differs from the original image only in its window, so each tensor differs only in the
+/// region that window reaches through the conv/pool chain. A batch of B windows runs together:
+/// at every spatial node, each window's changed region is widened to one common size h × w
+/// (shifted inside the map at the borders), the B input crops (zero- or −∞-filled where they leave
+/// the map, i.e. the op's own padding) run as one batch [B, C, h_in, w_in] through a padding-free
+/// copy of the op, and the [B, M, h, w] result is that region of every copy. Once a region covers
+/// most of a map, the copies run whole, still batched. Exact: every output is computed from the
+/// same inputs as in the full pass; only positions no window reaches are taken from the original.
 final class IncrementalForward {
-  /// A tensor of the occluded run: the original except in a region, or wholly new.
+  /// A tensor of the B occluded runs: the original except in one region per run, or wholly new.
   enum Changed {
-    case patch(Region, Tensor)  // [1, C, h, w] values of the region
-    case whole(Tensor)
+    case patches([Region], Tensor)  // [B, C, h, w]: region i of run i (all regions h × w)
+    case whole(Value)               // [B, ...], in the engine's layout (blocked between convolutions)
   }
+
+  /// Above this fraction of a map, a region is computed whole (cropping costs more than it saves).
+  static let wholeFraction = 0.55
 
   let network: Network
   let scoreName: String
   private var originals: [String: Tensor] = [:]
   private var shapes: [String: [Int]] = [:]
-  private var variants: [String: any Op] = [:]
+  /// Padding-free copies of Conv / MaxPool nodes, by node index (their primitives are cached per shape).
+  private var variants: [Int: any Op] = [:]
 
   /// Ops that act position by position (outputs at (i, j) read inputs at (i, j) only, with
   /// per-channel or scalar broadcasts).
@@ -51,149 +59,188 @@ final class IncrementalForward {
 
   /// The score row with `region` of the input replaced by `occluded` ([1, C, h, w]).
   func scores(replacing region: Region, with occluded: Tensor) throws -> [Float] {
-    var changed: [String: Changed] = [network.inputName: .patch(region, occluded)]
+    try scores(replacing: [region], with: occluded)[0]
+  }
+
+  /// Score rows of B copies of the image, copy i with `regions[i]` replaced by item i of `patches`
+  /// ([B, C, h, w]; every region h × w).
+  func scores(replacing regions: [Region], with patches: Tensor) throws -> [[Float]] {
+    var changed: [String: Changed] = [network.inputName: .patches(regions, patches)]
     for (index, node) in network.nodes.enumerated() where node.inputs.contains(where: { changed[$0] != nil }) {
-      let outputs = try run(node, index: index, changed: changed)
-      for (name, value) in zip(node.outputs, outputs) { if let value { changed[name] = value } }
+      let outputs = try run(node, index: index, changed: changed, count: regions.count)
+      for (name, value) in zip(node.outputs, outputs) { changed[name] = value }
     }
-    guard let result = changed[scoreName] else { return originalScores }
-    return whole(scoreName, result).values
+    guard let result = changed[scoreName] else { return Array(repeating: originalScores, count: regions.count) }
+    return ClassScores.rows(PartialForward.plainTensor(whole(scoreName, result)))
   }
 
-  private func run(_ node: Node, index: Int, changed: [String: Changed]) throws -> [Changed?] {
+  private func run(_ node: Node, index: Int, changed: [String: Changed], count: Int) throws -> [Changed] {
     let outputShape = shapes[node.outputs[0]] ?? []
-    if let window = Window(node.op, inputShape: shapes[node.inputs[0]] ?? []), outputShape.count == 4,
-       let input = changed[node.inputs[0]], case .patch(let dirty, _) = input {
-      return [try runWindowed(node, index: index, window: window, dirty: dirty, outputShape: outputShape, changed: changed)]
+    if outputShape.count == 4, let window = Window(node.op, inputShape: shapes[node.inputs[0]] ?? []),
+       case .patches(let dirty, let data)? = changed[node.inputs[0]],
+       node.inputs.dropFirst().allSatisfy({ changed[$0] == nil }),
+       let result = try runWindowed(node, index: index, window: window, dirty: dirty, data: data, outputShape: outputShape) {
+      return [result]
     }
-    if IncrementalForward.pointwise.contains(node.op.typeName), node.outputs.count == 1, outputShape.count == 4 {
-      var region: Region?
-      var spatialOnly = true
-      for name in node.inputs where changed[name] != nil {
-        if case .patch(let dirty, _) = changed[name], shapes[name]?.suffix(2) == outputShape.suffix(2) {
-          region = region.map { $0.union(dirty) } ?? dirty
-        } else {
-          spatialOnly = false
-        }
-      }
-      if spatialOnly, let region {
-        let inputs = node.inputs.map { name -> Value in
-          if let shape = shapes[name], shape.count == 4, shape.suffix(2) == outputShape.suffix(2) {
-            return Value(crop(name, region, changed[name]))
-          }
-          return Value(changed[name].map { whole(name, $0) } ?? original(name))
-        }
-        let output = try node.op.forward(inputs)[0]
-        return [.patch(region, PartialForward.plainTensor(output))]
-      }
+    if IncrementalForward.pointwise.contains(node.op.typeName), node.outputs.count == 1, outputShape.count == 4,
+       let result = try runPointwise(node, changed: changed, outputShape: outputShape, count: count) {
+      return [result]
     }
-    // Anything else: whole tensors in, whole tensors out.
-    let inputs = node.inputs.map { name in name.isEmpty ? Value(zeros: [0]) : Value(changed[name].map { whole(name, $0) } ?? original(name)) }
-    return try node.op.forward(inputs).map { .whole(PartialForward.plainTensor($0)) }
+    // Anything else: whole tensors of the B runs in, whole tensors out, kept in the engine's layout
+    // (reordering to plain between ops would cost more than the ops). Unchanged activations are
+    // repeated B times (constants broadcast as they are).
+    let inputs = node.inputs.map { name -> Value in
+      if name.isEmpty { return Value(zeros: [0]) }
+      if let value = changed[name] { return whole(name, value) }
+      if network.constants[name] == nil, let tensor = originals[name], tensor.rank >= 1, tensor.shape[0] == 1 {
+        return Value(Tensor.batch(Array(repeating: tensor, count: count)))
+      }
+      return Value(original(name))
+    }
+    return try node.op.forward(inputs).map { .whole($0) }
   }
 
-  /// A Conv or pooling node on a changed region: only the outputs whose window meets the region.
-  private func runWindowed(_ node: Node, index: Int, window: Window, dirty: Region, outputShape: [Int],
-                           changed: [String: Changed]) throws -> Changed? {
+  /// A Conv or max-pool node: only the outputs whose window meets each run's region, in one batch.
+  /// Nil when the regions cover most of the output (then the node runs whole).
+  private func runWindowed(_ node: Node, index: Int, window: Window, dirty: [Region], data: Tensor,
+                           outputShape: [Int]) throws -> Changed? {
+    guard window.fill != nil else { return nil }
     let inputShape = shapes[node.inputs[0]] ?? []
-    var outRange: [(Int, Int)] = [], needed: [(Int, Int)] = [], localBegin = [0, 0], localEnd = [0, 0]
+    // Per axis: each run's output range [low, high] (output o reads input [o·s − pb, o·s − pb + extent)).
+    var ranges: [[(Int, Int)]] = [[], []]
     for axis in 0..<2 {
-      let (r0, r1) = axis == 0 ? (dirty.top, dirty.bottom) : (dirty.left, dirty.right)
-      let s = window.strides[axis], pb = window.padBegin[axis], extent = window.extent[axis]
-      let size = inputShape[axis + 2], outSize = outputShape[axis + 2]
-      // Output o reads input [o·s − pb, o·s − pb + extent); it meets [r0, r1) for o in [low, high].
-      let low = max(0, floorDivide(r0 + pb - extent, s) + 1)
-      let high = min(outSize - 1, floorDivide(r1 + pb - 1, s))
-      guard low <= high else { return nil }  // the change reaches no output: the tensor stays as it was
-      let start = low * s - pb, end = high * s - pb + extent
-      outRange.append((low, high + 1))
-      needed.append((max(0, start), min(size, end)))
-      localBegin[axis] = max(0, -start)
-      localEnd[axis] = max(0, end - size)
+      let s = window.strides[axis], pb = window.padBegin[axis], extent = window.extent[axis], outSize = outputShape[axis + 2]
+      for region in dirty {
+        let (r0, r1) = axis == 0 ? (region.top, region.bottom) : (region.left, region.right)
+        let low = max(0, floorDivide(r0 + pb - extent, s) + 1), high = min(outSize - 1, floorDivide(r1 + pb - 1, s))
+        ranges[axis].append((low, max(low, high)))
+      }
     }
-    let outRegion = Region(top: outRange[0].0, left: outRange[1].0, bottom: outRange[0].1, right: outRange[1].1)
-    let inRegion = Region(top: needed[0].0, left: needed[1].0, bottom: needed[0].1, right: needed[1].1)
-    let key = "\(index):\(localBegin):\(localEnd)"
+    let size = (0..<2).map { axis in ranges[axis].map { $0.1 - $0.0 + 1 }.max() ?? 1 }
+    let (outHeight, outWidth) = (outputShape[2], outputShape[3])
+    guard Double(size[0] * size[1]) <= IncrementalForward.wholeFraction * Double(outHeight * outWidth) else { return nil }
+    // Common-size output regions, shifted inside the map; the input crops they read.
+    var outRegions: [Region] = [], inRegions: [Region] = []
+    for run in dirty.indices {
+      let top = min(ranges[0][run].0, outHeight - size[0]), left = min(ranges[1][run].0, outWidth - size[1])
+      outRegions.append(Region(top: top, left: left, bottom: top + size[0], right: left + size[1]))
+      let inTop = top * window.strides[0] - window.padBegin[0], inLeft = left * window.strides[1] - window.padBegin[1]
+      inRegions.append(Region(top: inTop, left: inLeft, bottom: inTop + (size[0] - 1) * window.strides[0] + window.extent[0],
+                              right: inLeft + (size[1] - 1) * window.strides[1] + window.extent[1]))
+    }
+    let crops = batchCrops(node.inputs[0], shape: inputShape, regions: inRegions, dirty: dirty, data: data, fill: window.fill ?? 0)
     let op: any Op
-    if let cached = variants[key] {
+    if let cached = variants[index] {
       op = cached
     } else {
-      op = try window.variant(node.op, begin: localBegin, end: localEnd)
-      variants[key] = op
+      op = try window.paddingFree(node.op)
+      variants[index] = op
     }
-    var inputs = [Value(crop(node.inputs[0], inRegion, changed[node.inputs[0]]))]
+    var inputs = [Value(crops)]
     for name in node.inputs.dropFirst() { inputs.append(name.isEmpty ? Value(zeros: [0]) : Value(original(name))) }
     let output = PartialForward.plainTensor(try op.forward(inputs)[0])
-    guard output.shape[2] == outRegion.height, output.shape[3] == outRegion.width else {
-      throw MethodError("incremental occlusion: node '\(node.name)' gave \(output.shape) for region \(outRegion); use incremental: false")
+    guard output.shape == [dirty.count, outputShape[1], size[0], size[1]] else {
+      throw MethodError("incremental occlusion: node '\(node.name)' gave \(output.shape) for regions of \(size); use incremental: false")
     }
-    if outRegion == Region(top: 0, left: 0, bottom: outputShape[2], right: outputShape[3]) { return .whole(output) }
-    return .patch(outRegion, output)
+    return .patches(outRegions, output)
+  }
+
+  /// A position-by-position node: each run's region is the union of its changed inputs' regions,
+  /// widened to a common size; every same-size input is cropped there, the rest broadcast.
+  private func runPointwise(_ node: Node, changed: [String: Changed], outputShape: [Int], count: Int) throws -> Changed? {
+    let spatial = Array(outputShape.suffix(2))
+    var unions: [Region]?
+    for name in node.inputs where changed[name] != nil {
+      guard case .patches(let regions, _)? = changed[name], shapes[name]?.count == 4,
+            Array((shapes[name] ?? []).suffix(2)) == spatial else { return nil }
+      unions = unions.map { zip($0, regions).map { $0.union($1) } } ?? regions
+    }
+    guard let unions else { return nil }
+    let size = [unions.map(\.height).max() ?? 1, unions.map(\.width).max() ?? 1]
+    guard Double(size[0] * size[1]) <= IncrementalForward.wholeFraction * Double(spatial[0] * spatial[1]) else { return nil }
+    let regions = unions.map { union -> Region in
+      let top = min(union.top, spatial[0] - size[0]), left = min(union.left, spatial[1] - size[1])
+      return Region(top: top, left: left, bottom: top + size[0], right: left + size[1])
+    }
+    let inputs = node.inputs.map { name -> Value in
+      if name.isEmpty { return Value(zeros: [0]) }
+      guard let shape = shapes[name], shape.count == 4, Array(shape.suffix(2)) == spatial else { return Value(original(name)) }
+      if case .patches(let dirty, let data)? = changed[name] {
+        return Value(batchCrops(name, shape: shape, regions: regions, dirty: dirty, data: data, fill: 0))
+      }
+      return Value(batchCrops(name, shape: shape, regions: regions, dirty: nil, data: nil, fill: 0))
+    }
+    return .patches(regions, PartialForward.plainTensor(try node.op.forward(inputs)[0]))
   }
 
   private func original(_ name: String) -> Tensor {
     originals[name] ?? network.constants[name] ?? Tensor(zeros: [0])
   }
 
-  /// The whole tensor: the original with the patch pasted in.
-  private func whole(_ name: String, _ value: Changed) -> Tensor {
+  /// The whole tensors of the B runs: the original with each run's patch pasted in.
+  private func whole(_ name: String, _ value: Changed) -> Value {
     switch value {
-    case .whole(let tensor): return tensor
-    case .patch(let region, let patch):
-      var result = original(name)
-      paste(patch, region: region, into: &result, clip: region)
-      return result
+    case .whole(let value): return value
+    case .patches(let regions, let data):
+      let source = original(name)
+      let shape = source.shape
+      let full = Region(top: 0, left: 0, bottom: shape[2], right: shape[3])
+      return Value(batchCrops(name, shape: shape, regions: Array(repeating: full, count: regions.count), dirty: regions, data: data, fill: 0))
     }
   }
 
-  /// `region` of tensor `name` ([1, C, h, w] crop), including any change.
-  private func crop(_ name: String, _ region: Region, _ value: Changed?) -> Tensor {
-    let source: Tensor
-    if case .whole(let tensor) = value { source = tensor } else { source = original(name) }
-    let (channels, width) = (source.shape[1], source.shape[3]), height = source.shape[2]
-    var values = [Float](repeating: 0, count: channels * region.height * region.width)
-    for channel in 0..<channels {
-      for row in 0..<region.height {
-        let from = (channel * height + region.top + row) * width + region.left
-        let to = (channel * region.height + row) * region.width
-        for column in 0..<region.width { values[to + column] = source.values[from + column] }
+  /// [B, C, h, w]: for run i, `regions[i]` of tensor `name` (shape [1, C, H, W]) as run i sees it
+  /// (the original, with region `dirty[i]` taken from item i of `data`), `fill` outside the map.
+  private func batchCrops(_ name: String, shape: [Int], regions: [Region], dirty: [Region]?, data: Tensor?, fill: Float) -> Tensor {
+    let source = original(name)
+    let (channels, height, width) = (shape[1], shape[2], shape[3])
+    let (cropHeight, cropWidth) = (regions.first?.height ?? 0, regions.first?.width ?? 0)
+    let perRun = channels * cropHeight * cropWidth
+    var values = [Float](repeating: fill, count: regions.count * perRun)
+    let map = Region(top: 0, left: 0, bottom: height, right: width)
+    values.withUnsafeMutableBufferPointer { target in
+      source.values.withUnsafeBufferPointer { base in
+        for (run, region) in regions.enumerated() {
+          let inside = region.intersection(map)
+          guard !inside.isEmpty else { continue }
+          let patch = dirty.map { $0[run].intersection(inside) } ?? Region(top: 0, left: 0, bottom: 0, right: 0)
+          for channel in 0..<channels {
+            let out = run * perRun + channel * cropHeight * cropWidth
+            for row in inside.top..<inside.bottom {
+              let to = out + (row - region.top) * cropWidth - region.left
+              let from = (channel * height + row) * width
+              for column in inside.left..<inside.right { target[to + column] = base[from + column] }
+            }
+          }
+          // Overlay the run's changed values (its own region of `data`, in the crop's coordinates).
+          guard let dirty, let data, !patch.isEmpty else { continue }
+          let changedRegion = dirty[run]
+          let (dataHeight, dataWidth) = (changedRegion.height, changedRegion.width)
+          for channel in 0..<channels {
+            let out = run * perRun + channel * cropHeight * cropWidth
+            let from = (run * channels + channel) * dataHeight * dataWidth
+            for row in patch.top..<patch.bottom {
+              let to = out + (row - region.top) * cropWidth - region.left
+              let source = from + (row - changedRegion.top) * dataWidth - changedRegion.left
+              for column in patch.left..<patch.right { target[to + column] = data.values[source + column] }
+            }
+          }
+        }
       }
     }
-    var result = Tensor(shape: [1, channels, region.height, region.width], values: values)
-    if case .patch(let dirty, let patch) = value {
-      let overlap = dirty.intersection(region)
-      if !overlap.isEmpty {
-        // Paste the changed values that fall inside the crop, in the crop's coordinates.
-        let shifted = Region(top: dirty.top - region.top, left: dirty.left - region.left,
-                             bottom: dirty.bottom - region.top, right: dirty.right - region.left)
-        paste(patch, region: shifted, into: &result,
-              clip: Region(top: 0, left: 0, bottom: region.height, right: region.width))
-      }
-    }
-    return result
-  }
-
-  /// Copies `patch` (covering `region` of `target`) into `target`, only where inside `clip`.
-  private func paste(_ patch: Tensor, region: Region, into target: inout Tensor, clip: Region) {
-    let (channels, height, width) = (target.shape[1], target.shape[2], target.shape[3])
-    let visible = region.intersection(clip).intersection(Region(top: 0, left: 0, bottom: height, right: width))
-    guard !visible.isEmpty else { return }
-    for channel in 0..<channels {
-      for row in visible.top..<visible.bottom {
-        let to = (channel * height + row) * width
-        let from = (channel * region.height + row - region.top) * region.width - region.left
-        for column in visible.left..<visible.right { target.values[to + column] = patch.values[from + column] }
-      }
-    }
+    return Tensor(shape: [regions.count, channels, cropHeight, cropWidth], values: values)
   }
 }
 
 /// floor(a / b) for b > 0.
 func floorDivide(_ a: Int, _ b: Int) -> Int { a >= 0 ? a / b : -((-a + b - 1) / b) }
 
-/// The sliding-window geometry of a Conv or pooling op, and copies of it with other padding.
+/// The sliding-window geometry of a Conv or pooling op, and a padding-free copy of it that runs on
+/// crops whose out-of-map part is filled with the padding value (`fill`: 0 for Conv, −∞ for MaxPool;
+/// nil for average pooling, whose border divisor a crop cannot reproduce).
 struct Window {
   let strides: [Int], extent: [Int], padBegin: [Int]
+  let fill: Float?
 
   init?(_ op: any Op, inputShape: [Int]) {
     guard inputShape.count == 4 else { return nil }
@@ -201,9 +248,11 @@ struct Window {
       strides = conv.strides
       extent = (0..<2).map { (conv.kernel[$0] - 1) * conv.dilations[$0] + 1 }
       padBegin = conv.pads(forSpatial: [inputShape[2], inputShape[3]]).begin
+      fill = 0
     } else if let pool = op as? Pool {
       strides = pool.strides
       extent = (0..<2).map { (pool.kernel[$0] - 1) * pool.dilations[$0] + 1 }
+      fill = pool.kind == .max ? -Float.infinity : nil
       switch pool.padding {
       case .explicit(let begin, _): padBegin = begin
       case .valid: padBegin = [0, 0]
@@ -220,14 +269,14 @@ struct Window {
     }
   }
 
-  /// The same op with explicit padding `begin`/`end` (for a crop of its input).
-  func variant(_ op: any Op, begin: [Int], end: [Int]) throws -> any Op {
+  /// The same op without padding (its crops carry their own).
+  func paddingFree(_ op: any Op) throws -> any Op {
+    let none = Conv.Padding.explicit(begin: [0, 0], end: [0, 0])
     if let conv = op as? Conv {
-      return try Conv(weights: conv.weights, bias: conv.bias, strides: conv.strides, dilations: conv.dilations,
-                      padding: .explicit(begin: begin, end: end), group: conv.group)
+      return try Conv(weights: conv.weights, bias: conv.bias, strides: conv.strides, dilations: conv.dilations, padding: none, group: conv.group)
     }
     guard let pool = op as? Pool else { throw MethodError("incremental occlusion: no windowed variant of \(op.typeName)") }
     return try Pool(kind: pool.kind, kernel: pool.kernel, strides: pool.strides, dilations: pool.dilations,
-                    padding: .explicit(begin: begin, end: end), ceilMode: false, countIncludePad: pool.countIncludePad)
+                    padding: none, ceilMode: false, countIncludePad: pool.countIncludePad)
   }
 }

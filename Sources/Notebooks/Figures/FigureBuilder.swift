@@ -60,6 +60,8 @@ struct FigureBuilder {
                                       points: zip(line.x, line.y).map { ChartPoint(x: Double($0), y: Double($1)) })
                         }, xLabel: xLabel, yLabel: yLabel)
       return [.chart(chart)]
+    case .evaluation(let evaluation):
+      return try EvaluationFigures(builder: self, output: output, step: step, evaluation: evaluation).blocks()
     case .predictions(let predictions):
       let rows = predictions.flatMap { prediction in
         prediction.top.enumerated().map { rank, entry in

@@ -22,10 +22,13 @@ public struct RenderRequest: Sendable {
   public var templateDirectory: URL?
   /// Also write each figure as PNG and SVG into NAME_files/.
   public var writeFigures: Bool
+  /// `--safe`: refuse any path the notebook names outside its own folder (see `SafePaths`).
+  public var safe: Bool
   public var run: RunOptions
 
   public init(notebook: URL, displayName: String? = nil, overrides: [ParameterOverride] = [], outDirectory: URL,
-              formats: Set<OutputFormat>? = nil, templateDirectory: URL? = nil, writeFigures: Bool = false, run: RunOptions) {
+              formats: Set<OutputFormat>? = nil, templateDirectory: URL? = nil, writeFigures: Bool = false,
+              safe: Bool = false, run: RunOptions) {
     self.notebook = notebook
     self.displayName = displayName
     self.overrides = overrides
@@ -33,6 +36,7 @@ public struct RenderRequest: Sendable {
     self.formats = formats
     self.templateDirectory = templateDirectory
     self.writeFigures = writeFigures
+    self.safe = safe
     self.run = run
   }
 }
@@ -50,6 +54,7 @@ public enum NotebookRenderer {
   public static func render(_ request: RenderRequest) throws -> RenderResult {
     let start = Date()
     let notebook = try NotebookParser.load(request.notebook, displayName: request.displayName, overrides: request.overrides)
+    if request.safe { try SafePaths.check(notebook, templateDirectory: request.templateDirectory) }
     let run = try NotebookRunner(notebook: notebook, options: request.run).run()
     let document = try ReportAssembler.document(run)
     let formats = request.formats ?? Set(notebook.frontMatter.outputs.compactMap { OutputFormat(rawValue: $0) })
@@ -76,7 +81,8 @@ public enum NotebookRenderer {
   }
 }
 
-/// Writes through temporary files and renames.
+/// Writes through temporary files and renames, registered with `InFlightFiles` so an interrupt
+/// removes them.
 enum OutputWriter {
   static func write(_ files: [(String, Data)], to directory: URL) throws -> [URL] {
     let fileManager = FileManager.default
@@ -87,23 +93,29 @@ enum OutputWriter {
     }
     // Every temporary file first, then the renames: a failure while writing leaves every old file.
     var temporaries: [(URL, URL)] = []
-    defer { for (temporary, _) in temporaries { try? fileManager.removeItem(at: temporary) } }
+    defer {
+      InFlightFiles.shared.finishing(temporaries.map(\.0)) {
+        for (temporary, _) in temporaries { try? fileManager.removeItem(at: temporary) }
+      }
+    }
     for (name, data) in files {
       let target = directory.appendingPathComponent(name)
       let temporary = directory.appendingPathComponent(".\(name).tmp-\(ProcessInfo.processInfo.processIdentifier)")
       do {
-        try data.write(to: temporary)
+        temporaries.append((temporary, target))
+        try InFlightFiles.shared.creating(temporary) { try data.write(to: temporary) }
       } catch {
         throw NotebookError("cannot write \(target.path): \(error.localizedDescription)")
       }
-      temporaries.append((temporary, target))
     }
     var written: [URL] = []
-    for (temporary, target) in temporaries {
-      guard rename(temporary.path, target.path) == 0 else {
-        throw NotebookError("cannot replace \(target.path): \(String(cString: strerror(errno)))")
+    try InFlightFiles.shared.finishing(temporaries.map(\.0)) {
+      for (temporary, target) in temporaries {
+        guard rename(temporary.path, target.path) == 0 else {
+          throw NotebookError("cannot replace \(target.path): \(String(cString: strerror(errno)))")
+        }
+        written.append(target)
       }
-      written.append(target)
     }
     temporaries.removeAll()
     return written
@@ -116,12 +128,16 @@ enum OutputWriter {
       .appendingPathComponent(".\(folder.lastPathComponent).tmp-\(ProcessInfo.processInfo.processIdentifier)")
     try? fileManager.removeItem(at: staging)
     do {
-      try fileManager.createDirectory(at: staging, withIntermediateDirectories: true)
-      for file in files { try file.data.write(to: staging.appendingPathComponent(file.name)) }
-      if fileManager.fileExists(atPath: folder.path) { try fileManager.removeItem(at: folder) }
-      try fileManager.moveItem(at: staging, to: folder)
+      try InFlightFiles.shared.creating(staging) {
+        try fileManager.createDirectory(at: staging, withIntermediateDirectories: true)
+        for file in files { try file.data.write(to: staging.appendingPathComponent(file.name)) }
+      }
+      try InFlightFiles.shared.finishing([staging]) {
+        if fileManager.fileExists(atPath: folder.path) { try fileManager.removeItem(at: folder) }
+        try fileManager.moveItem(at: staging, to: folder)
+      }
     } catch {
-      try? fileManager.removeItem(at: staging)
+      InFlightFiles.shared.finishing([staging]) { try? fileManager.removeItem(at: staging) }
       throw NotebookError("cannot write the figures into \(folder.path): \(error.localizedDescription)")
     }
     return files.map { folder.appendingPathComponent($0.name) }

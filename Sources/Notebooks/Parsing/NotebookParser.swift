@@ -22,7 +22,9 @@ public enum NotebookParser {
   /// Parses notebook `text` as if read from `url` (the extension picks the front-end).
   public static func parse(_ text: String, url: URL, displayName: String, overrides: [ParameterOverride] = [],
                            currentDirectory: URL = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)) throws -> Notebook {
-    let normalized = text.replacingOccurrences(of: "\r\n", with: "\n")
+    // CommonMark and YAML end a line at "\r\n", "\r" or "\n", but the front-ends split on "\n": a lone
+    // "\r" left in would make cmark's line numbers (used to cut the prose between steps) run past ours.
+    let normalized = text.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\r", with: "\n")
     let directory = url.deletingLastPathComponent()
     switch url.pathExtension.lowercased() {
     case "md", "markdown":
@@ -61,8 +63,10 @@ public enum NotebookParser {
     var cells: [Cell] = []
     var nextProseLine = 1  // 1-based line of `body`
     func appendProse(upTo endLine: Int) {
-      guard endLine >= nextProseLine else { return }
-      let prose = body[(nextProseLine - 1)..<min(endLine, body.count)].joined(separator: "\n")
+      // Clamped on both ends: the line numbers come from cmark, not from our own split.
+      let start = nextProseLine - 1, end = min(endLine, body.count)
+      guard start < end else { return }
+      let prose = body[start..<end].joined(separator: "\n")
       if !prose.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty { cells.append(.markdown(prose)) }
     }
     for block in FencedBlockScanner.blocks(in: body.joined(separator: "\n")) where block.language == "convlens" {

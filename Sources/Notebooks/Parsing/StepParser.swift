@@ -102,6 +102,8 @@ struct StepParser {
       }
       return
     }
+    // Keys an evaluation passes on to the method it judges depend on its `method`: checked with the whole step.
+    guard MethodRegistry.all.first(where: { $0.name == step.name })?.settingsHelp.contains(where: { $0.0 == key }) ?? true else { return }
     do {
       _ = try StepMethods.make(step.name, settings: step.settings.filter { $0.key == key })
     } catch let error as NotebookError {

@@ -1,6 +1,7 @@
 // Runs a notebook's steps in order, each from the cache when its content hash matches, and keeps
 // what the report and the run manifest need. A failing step stops the run with its location; no
 // output file has been touched at that point.
+import Datasets
 import Engine
 import Foundation
 import Imaging
@@ -65,6 +66,7 @@ struct NotebookRunner {
         preprocess: model.preset.summary, step: step.name, settings: step.settings, imageSHA256: selected.map(\.sha256),
         targets: step.targets, seed: front.seed, dataset: try step.dataset.map { try datasetKey($0) }).key()
       if let cached = cache.load(key) {
+        cached.warnings?.forEach { options.progress.warn("\(step.location.fileAndLine): \($0)") }
         records.append(StepRecord(step: step, output: cached, seconds: Date().timeIntervalSince(start), cacheHit: true))
         continue
       }
@@ -77,6 +79,7 @@ struct NotebookRunner {
         let message = (error as? NotebookError)?.message ?? "\(error)"
         throw NotebookError("step '\(step.name)' failed: \(message)", at: step.location)
       }
+      output.warnings?.forEach { options.progress.warn("\(step.location.fileAndLine): \($0)") }
       cache.store(output, key: key)
       records.append(StepRecord(step: step, output: output, seconds: Date().timeIntervalSince(start), cacheHit: false))
     }
@@ -101,7 +104,14 @@ struct NotebookRunner {
   private func datasetKey(_ name: String) throws -> String {
     guard let spec = notebook.frontMatter.datasets.first(where: { $0.name == name }) else { return name }
     let options = spec.options.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ",")
-    return "\(spec.type):\(spec.path):\(spec.limit.map(String.init) ?? "all"):\(options)"
+    let contents: String
+    do {
+      contents = try NotebookDatasets.fingerprint(spec)
+    } catch let error as NotebookError where error.location == nil {
+      // Located where the dataset is declared: that is the line to fix.
+      throw NotebookError("dataset '\(name)': \(error.message)", at: spec.location)
+    }
+    return "\(spec.type):\(spec.limit.map(String.init) ?? "all"):\(options):\(contents)"
   }
 
   private func compute(_ step: Step, images: [PreparedImage], model: ModelSource, classNames: [String]?) throws -> StepOutput {
@@ -134,7 +144,9 @@ struct NotebookRunner {
       network: loaded.network, images: Tensor.batch(images.map(\.tensor)), classNames: classNames,
       targets: step.targets.map { ClassTarget.parse($0) }, seed: notebook.frontMatter.seed, dataset: dataset,
       progress: { name, done, total in progress.detail(name, done: done, total: total) })
-    return try StepOutput(try method.run(context), imageNames: images.map(\.name), dataset: dataset)
+    var output = try StepOutput(try method.run(context), imageNames: images.map(\.name), dataset: dataset)
+    if let warnings = (dataset as? ImageDataset)?.warnings, !warnings.isEmpty { output.warnings = warnings }
+    return output
   }
 
   private func manifestPredictions(images: [PreparedImage], model: ModelSource, cache: StepCache) throws -> [ImagePrediction] {

@@ -4,11 +4,13 @@ import Foundation
 
 public struct ProgressReporter: Sendable {
   public let enabled: Bool
+  private let quiet: Bool
   private let start: Date
 
   /// `quiet` (-q) silences it; otherwise it speaks when stderr is a terminal.
   public init(quiet: Bool) {
     enabled = !quiet && isatty(FileHandle.standardError.fileDescriptor) != 0
+    self.quiet = quiet
     start = Date()
   }
 
@@ -16,6 +18,7 @@ public struct ProgressReporter: Sendable {
 
   private init(enabled: Bool) {
     self.enabled = enabled
+    quiet = !enabled
     start = Date()
   }
 
@@ -30,6 +33,13 @@ public struct ProgressReporter: Sendable {
     guard enabled, total > 0 else { return }
     FileHandle.standardError.write(Data("\r    \(name) \(done)/\(total)  (\(elapsed))\u{1B}[K".utf8))
     if done >= total { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+  }
+
+  /// A warning is not progress: it goes to stderr whether or not a person is watching (only -q
+  /// silences it), and the run manifest keeps it too.
+  func warn(_ line: String) {
+    guard !quiet else { return }
+    FileHandle.standardError.write(Data(("warning: " + line + "\n").utf8))
   }
 
   func write(_ line: String) {

@@ -21,6 +21,7 @@ struct RunManifest: Encodable {
     var targets: [String]
     var seconds: Double
     var cacheHit: Bool
+    var warnings: [String]?
   }
   struct Prediction: Encodable {
     var index: Int
@@ -43,26 +44,43 @@ struct RunManifest: Encodable {
 
   init(notebook: Notebook, model: ModelSource, images: [PreparedImage], records: [StepRecord],
        predictions: [ImagePrediction], toolVersion: String) {
+    // Every file is named relative to the notebook's folder (never an absolute path): the manifest
+    // travels with the report and must not reveal or depend on where it was rendered.
     let directory = notebook.url.deletingLastPathComponent().standardizedFileURL.path
-    func relative(_ path: String) -> String {
-      path.hasPrefix(directory + "/") ? String(path.dropFirst(directory.count + 1)) : path
-    }
+    let relative = { (path: String) in RunManifest.relativePath(path, from: directory) }
+    let file = notebook.url.lastPathComponent
     self.toolVersion = toolVersion
-    self.notebook = notebook.displayName
-    self.model = FileRecord(path: relative(model.modelURL.standardizedFileURL.path), sha256: model.modelSHA256)
-    labels = model.labelsPath.flatMap { path in model.labelsSHA256.map { FileRecord(path: relative(path), sha256: $0) } }
+    self.notebook = file
+    let modelPath = model.modelPath == nil ? "bundled:" + model.modelURL.lastPathComponent
+      : relative(model.modelURL.standardizedFileURL.path)
+    self.model = FileRecord(path: modelPath, sha256: model.modelSHA256)
+    let labelsPath = { (path: String) in
+      model.labelsPath == notebook.frontMatter.labels ? relative(path) : "bundled:" + (path as NSString).lastPathComponent
+    }
+    labels = model.labelsPath.flatMap { path in model.labelsSHA256.map { FileRecord(path: labelsPath(path), sha256: $0) } }
     preprocess = model.preset.summary
     self.images = images.map { ImageRecord(name: $0.name, path: relative($0.path), sha256: $0.sha256) }
     steps = records.enumerated().map { index, record in
-      StepEntry(index: index + 1, step: record.step.name, location: record.step.location.fileAndLine,
+      StepEntry(index: index + 1, step: record.step.name,
+                location: record.step.location.line > 0 ? "\(file):\(record.step.location.line)" : file,
                 settings: record.step.settings, images: record.output.imageNames, targets: record.step.targets,
-                seconds: (record.seconds * 1000).rounded() / 1000, cacheHit: record.cacheHit)
+                seconds: (record.seconds * 1000).rounded() / 1000, cacheHit: record.cacheHit,
+                warnings: record.output.warnings)
     }
     self.predictions = predictions.map { prediction in
       ImagePredictions(image: prediction.image, top: prediction.top.map {
         Prediction(index: $0.index, label: $0.label, probability: $0.probability)
       })
     }
+  }
+
+  /// `path` relative to the folder `base` (both absolute and standardized), with `..` as needed.
+  static func relativePath(_ path: String, from base: String) -> String {
+    let target = path.split(separator: "/"), origin = base.split(separator: "/")
+    var common = 0
+    while common < min(target.count, origin.count), target[common] == origin[common] { common += 1 }
+    let parts = Array(repeating: "..", count: origin.count - common) + target[common...].map(String.init)
+    return parts.isEmpty ? "." : parts.joined(separator: "/")
   }
 
   func json() throws -> Data {

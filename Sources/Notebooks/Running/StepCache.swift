@@ -64,7 +64,8 @@ struct StepCache {
       // The cache holds derived data only: keep it out of version control wherever it is created.
       let ignore = directory.appendingPathComponent(".gitignore")
       if !fileManager.fileExists(atPath: ignore.path) { try Data("*\n".utf8).write(to: ignore) }
-      try JSONEncoder().encode(output).write(to: file(key), options: .atomic)
+      // Through a registered temporary file: an interrupted render leaves no half-written entry behind.
+      try InFlightFiles.shared.writeAtomically(try JSONEncoder().encode(output), to: file(key))
     } catch {
       // A read-only folder only costs recomputation next time.
     }

@@ -88,6 +88,8 @@ enum StoredPayload: Codable, Equatable, Sendable {
   case neighbours(queries: [[StoredMatch]])
   case table(header: [String], rows: [[String]])
   case curve(xLabel: String, yLabel: String, series: [StoredSeries])
+  /// Faithfulness numbers and sanity checks of another method's maps.
+  case evaluation(StoredEvaluation)
   /// The notebook's `predict` step.
   case predictions([ImagePrediction])
 }
@@ -104,6 +106,9 @@ struct StepOutput: Codable, Equatable, Sendable {
   var payload: StoredPayload
   var conventions: [[String]]
   var imageNames: [String]
+  /// Problems the step worked around (e.g. unreadable dataset images it skipped), kept with the
+  /// cached result so a cached re-render still reports them.
+  var warnings: [String]? = nil
 
   func convention(_ key: String) -> String? { conventions.first { $0.first == key }?.last }
 }
@@ -146,6 +151,8 @@ extension StepOutput {
     case .curve(let curve):
       payload = .curve(xLabel: curve.xLabel, yLabel: curve.yLabel,
                        series: curve.series.map { StoredSeries(name: $0.name, x: $0.x, y: $0.y) })
+    case .evaluation(let evaluation):
+      payload = .evaluation(StoredEvaluation(evaluation))
     }
   }
 }
