@@ -11,13 +11,13 @@ public struct Occlusion: VisualizationMethod {
     ("stride", "window step in pixels (default 16)"),
     ("baseline", "fill value in normalised space (default 0: the dataset mean colour)"),
     ("batch", "occluded copies per forward pass (default 16)"),
-    ("incremental", "recompute only the region each window reaches, `batch` windows at a time (default false: exact, but on EfficientNet-Lite0 no faster than batching, see README)"),
+    ("incremental", "recompute only the region each window reaches, `batch` windows at a time (default true; exact; false runs whole occluded copies)"),
   ]
   public var window = 32
   public var stride = 16
   public var baseline: Float = 0
   public var batch = 16
-  public var incremental = false
+  public var incremental = true
 
   public init() {}
   public init(from decoder: Decoder) throws {
