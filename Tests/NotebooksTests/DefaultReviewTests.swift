@@ -24,6 +24,18 @@ let reviewNeeds = isReleaseBuild && FileManager.default.fileExists(atPath: "/usr
     return try workspace.write(name, text.replacingOccurrences(of: ": images/", with: ": \(images)/"))
   }
 
+  /// A run manifest with its timings and cache hits removed, as canonical JSON.
+  static func withoutTimings(_ data: Data) throws -> Data {
+    func strip(_ value: Any) -> Any {
+      if let object = value as? [String: Any] {
+        return object.filter { $0.key != "seconds" && $0.key != "cacheHit" }.mapValues(strip)
+      }
+      if let array = value as? [Any] { return array.map(strip) }
+      return value
+    }
+    return try JSONSerialization.data(withJSONObject: strip(try JSONSerialization.jsonObject(with: data)), options: [.sortedKeys])
+  }
+
   @Test(.enabled(if: reviewNeeds)) func reviewRendersAtLeastEightPagesAndACachedProseEditIsFiveTimesFaster() throws {
     let workspace = try TestWorkspace()
     let url = try copyOfReview(in: workspace)
@@ -33,6 +45,17 @@ let reviewNeeds = isReleaseBuild && FileManager.default.fileExists(atPath: "/usr
     let text = String(decoding: pdf, as: UTF8.self)
     let pages = try NSRegularExpression(pattern: "/Type\\s*/Page(?!s)").numberOfMatches(in: text, range: NSRange(text.startIndex..., in: text))
     #expect(pages >= 8, "the review has \(pages) pages")
+    #expect(text.contains("/FontFile"), "the review's PDF embeds its fonts")
+    // Rendering the same notebook again gives byte-identical PDF and HTML; the manifest differs only
+    // in timings and cache hits.
+    let html = try Data(contentsOf: workspace.outDirectory.appendingPathComponent("review.html"))
+    let manifest = try Data(contentsOf: workspace.outDirectory.appendingPathComponent("review.run.json"))
+    let again = try NotebookRenderer.render(workspace.request(url))
+    #expect(again.cacheHits == again.stepCount)
+    #expect(try Data(contentsOf: workspace.outDirectory.appendingPathComponent("review.pdf")) == pdf)
+    #expect(try Data(contentsOf: workspace.outDirectory.appendingPathComponent("review.html")) == html)
+    let manifestAgain = try Data(contentsOf: workspace.outDirectory.appendingPathComponent("review.run.json"))
+    #expect(try Self.withoutTimings(manifestAgain) == Self.withoutTimings(manifest))
     // One prose line changed: every step from the cache.
     let edited = try String(contentsOf: url, encoding: .utf8).replacingOccurrences(of: "이번 주 강의의 주제는", with: "지난주 강의의 주제는")
     try workspace.write("review.md", edited)
