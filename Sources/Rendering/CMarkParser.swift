@@ -74,19 +74,11 @@ enum MarkdownParser {
   /// Images load from wherever their URL points; a self-contained report must not fetch anything,
   /// so every image whose URL is not a `data:image/` URI becomes a link with the alt text.
   private static func replaceRemoteImagesWithLinks(in document: OpaquePointer) {
-    var images: [OpaquePointer] = []
-    func collect(_ node: OpaquePointer) {
-      if cmark_node_get_type(node) == CMARK_NODE_IMAGE {
-        let url = cmark_node_get_url(node).map { String(cString: $0) } ?? ""
-        if !url.lowercased().hasPrefix("data:image/") { images.append(node) }
-      }
-      var child = cmark_node_first_child(node)
-      while let next = child {
-        collect(next)
-        child = cmark_node_next(next)
-      }
+    let images = nodes(in: document) { node in
+      guard cmark_node_get_type(node) == CMARK_NODE_IMAGE else { return false }
+      let url = cmark_node_get_url(node).map { String(cString: $0) } ?? ""
+      return !url.lowercased().hasPrefix("data:image/")
     }
-    collect(document)
     for image in images {
       guard let link = cmark_node_new(CMARK_NODE_LINK) else { continue }
       cmark_node_set_url(link, cmark_node_get_url(image))
@@ -101,22 +93,31 @@ enum MarkdownParser {
     }
   }
 
+  /// Every node below `root` (depth first) that `matches`, collected before any is changed, since
+  /// the callers unlink and free what they find.
+  private static func nodes(in root: OpaquePointer, where matches: (OpaquePointer) -> Bool) -> [OpaquePointer] {
+    var found: [OpaquePointer] = []
+    func visit(_ node: OpaquePointer) {
+      if matches(node) { found.append(node) }
+      var child = cmark_node_first_child(node)
+      while let next = child {
+        visit(next)
+        child = cmark_node_next(next)
+      }
+    }
+    visit(root)
+    return found
+  }
+
   /// Raw HTML in the notes is shown, not obeyed: every HTML node becomes text with the same
   /// characters (cmark escapes text when rendering), a block one inside its own paragraph, so the
   /// reader sees what was typed and neither backend ever emits the user's markup.
   private static func escapeRawHTML(in document: OpaquePointer) {
-    var nodes: [OpaquePointer] = []
-    func collect(_ node: OpaquePointer) {
+    let htmlNodes = nodes(in: document) { node in
       let type = cmark_node_get_type(node)
-      if type == CMARK_NODE_HTML_INLINE || type == CMARK_NODE_HTML_BLOCK { nodes.append(node) }
-      var child = cmark_node_first_child(node)
-      while let next = child {
-        collect(next)
-        child = cmark_node_next(next)
-      }
+      return type == CMARK_NODE_HTML_INLINE || type == CMARK_NODE_HTML_BLOCK
     }
-    collect(document)
-    for node in nodes {
+    for node in htmlNodes {
       let isBlock = cmark_node_get_type(node) == CMARK_NODE_HTML_BLOCK
       var literal = cmark_node_get_literal(node).map { String(cString: $0) } ?? ""
       if isBlock { while literal.hasSuffix("\n") { literal.removeLast() } }
