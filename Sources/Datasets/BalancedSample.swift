@@ -1,3 +1,4 @@
+import Engine
 import Methods
 
 /// A seeded, class-balanced subset: each class's items are shuffled (Fisher-Yates with the

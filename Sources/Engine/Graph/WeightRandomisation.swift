@@ -80,30 +80,19 @@ extension Network {
   }
 }
 
-/// SplitMix64 (Steele et al. 2014) seeded per layer, with Box-Muller normals: the same (seed, layer)
-/// gives the same weights on every platform.
+/// The shared SplitMix64 generator (`SeededRandom`) seeded per layer: the same (seed, layer) gives the
+/// same weights on every platform.
 private struct LayerRandom {
-  private var state: UInt64
+  private var random: SeededRandom
 
   init(seed: UInt64, layer: UInt64) {
-    state = seed ^ (layer &+ 1) &* 0xD1B5_4A32_D192_ED03
+    random = SeededRandom(seed: seed ^ (layer &+ 1) &* 0xD1B5_4A32_D192_ED03)
   }
-
-  private mutating func next() -> UInt64 {
-    state &+= 0x9E37_79B9_7F4A_7C15
-    var z = state
-    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-    return z ^ (z >> 31)
-  }
-
-  private mutating func uniform() -> Double { Double(next() >> 11) * 0x1.0p-53 }
 
   /// Standard normal cut at ±2 (redrawn beyond), as tf.truncated_normal.
   private mutating func truncatedNormal() -> Double {
     while true {
-      let u1 = max(uniform(), 1e-300), u2 = uniform()
-      let z = (-2 * log(u1)).squareRoot() * cos(2 * Double.pi * u2)
+      let z = random.normal()
       if abs(z) <= 2 { return z }
     }
   }

@@ -1,3 +1,4 @@
+import Engine
 import Foundation
 
 /// The recipes of class visualization by gradient ascent. Pixel-space presets optimise the model

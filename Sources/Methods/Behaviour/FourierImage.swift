@@ -1,3 +1,4 @@
+import Engine
 import Foundation
 
 /// Lucid's image parameterisation (Olah et al. 2017, lucent's `fft_image` + `to_valid_rgb`),

@@ -1,3 +1,4 @@
+import Engine
 import Foundation
 
 /// Lucid's transformation robustness (lucent's `standard_transforms` then a resize back), composed

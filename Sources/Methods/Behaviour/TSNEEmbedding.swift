@@ -1,4 +1,5 @@
 import Dispatch
+import Engine
 import Foundation
 
 /// Barnes-Hut t-SNE (van der Maaten 2014) with sklearn's optimisation schedule:

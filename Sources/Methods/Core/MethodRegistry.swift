@@ -65,9 +65,20 @@ public enum MethodRegistry {
   }
 }
 
-/// A scalar setting value as typed on the command line (YAML-ish: int, float, bool, string).
-public enum SettingValue: Encodable, Sendable, Equatable {
+/// A setting value: a scalar as typed on the command line (YAML-ish: int, float, bool, string), or a
+/// list of values (passed on unchanged from a notebook to the method an evaluation judges).
+public enum SettingValue: Codable, Sendable, Equatable {
   case int(Int), double(Double), bool(Bool), string(String)
+  case list([SettingValue])
+
+  public init(from decoder: Decoder) throws {
+    let container = try decoder.singleValueContainer()
+    if let value = try? container.decode(Bool.self) { self = .bool(value) }
+    else if let value = try? container.decode(Int.self) { self = .int(value) }
+    else if let value = try? container.decode(Double.self) { self = .double(value) }
+    else if let value = try? container.decode(String.self) { self = .string(value) }
+    else { self = .list(try container.decode([SettingValue].self)) }
+  }
 
   /// Parses `text` as an int, a float, a bool (true/false/yes/no), else keeps it as a string.
   public static func parse(_ text: String) -> SettingValue {
@@ -92,6 +103,7 @@ public enum SettingValue: Encodable, Sendable, Equatable {
     case .double(let value): try container.encode(value)
     case .bool(let value): try container.encode(value)
     case .string(let value): try container.encode(value)
+    case .list(let values): try container.encode(values)
     }
   }
 }

@@ -18,7 +18,7 @@ public struct AverageDrop: EvaluationMethod {
   public var batch = 16
 
   public init(from decoder: Decoder) throws {
-    let own = Self.settingsHelp.map(\.0).filter { $0 != JudgedMethod.prefixedHelpKey }
+    let own = Self.ownSettingNames
     let (judged, settings) = try JudgedMethod.read(decoder, evaluation: Self.name, own: own)
     self.judged = judged
     batch = try settings.value("batch", default: batch)

@@ -26,7 +26,7 @@ public struct DeletionInsertion: EvaluationMethod {
   public var blurSigma = 5.0
 
   public init(from decoder: Decoder) throws {
-    let own = Self.settingsHelp.map(\.0).filter { $0 != JudgedMethod.prefixedHelpKey }
+    let own = Self.ownSettingNames
     let (judged, settings) = try JudgedMethod.read(decoder, evaluation: Self.name, own: own)
     self.judged = judged
     steps = try settings.value("steps", default: steps)

@@ -56,32 +56,26 @@ public enum Faithfulness {
     var kernel = (-radius...radius).map { exp(-Double($0 * $0) / (2 * sigma * sigma)) }
     let total = kernel.reduce(0, +)
     kernel = kernel.map { $0 / total }
-    var horizontal = [Float](repeating: 0, count: image.count)
-    var result = [Float](repeating: 0, count: image.count)
-    for channel in 0..<channels {
-      let base = channel * height * width
-      for row in 0..<height {
-        for column in 0..<width {
-          var sum = 0.0
-          for (tap, weight) in kernel.enumerated() {
-            let x = min(max(column + tap - radius, 0), width - 1)
-            sum += weight * Double(image[base + row * width + x])
+    // One 1-D pass along rows (vertical false) or columns, clamping at the edges.
+    func pass(_ source: [Float], vertical: Bool) -> [Float] {
+      var target = [Float](repeating: 0, count: source.count)
+      for channel in 0..<channels {
+        let base = channel * height * width
+        for row in 0..<height {
+          for column in 0..<width {
+            var sum = 0.0
+            for (tap, weight) in kernel.enumerated() {
+              let y = vertical ? min(max(row + tap - radius, 0), height - 1) : row
+              let x = vertical ? column : min(max(column + tap - radius, 0), width - 1)
+              sum += weight * Double(source[base + y * width + x])
+            }
+            target[base + row * width + column] = Float(sum)
           }
-          horizontal[base + row * width + column] = Float(sum)
         }
       }
-      for row in 0..<height {
-        for column in 0..<width {
-          var sum = 0.0
-          for (tap, weight) in kernel.enumerated() {
-            let y = min(max(row + tap - radius, 0), height - 1)
-            sum += weight * Double(horizontal[base + y * width + column])
-          }
-          result[base + row * width + column] = Float(sum)
-        }
-      }
+      return target
     }
-    return result
+    return pass(pass(image, vertical: false), vertical: true)
   }
 
   /// The deletion or insertion curve of one image (Petsiuk et al., RISE, BMVC 2018, §4.1): the

@@ -8,36 +8,14 @@ import Foundation
 public protocol EvaluationMethod: VisualizationMethod {}
 
 extension EvaluationMethod {
+  /// The evaluation's own setting keys (its help rows without the `method.KEY` row).
+  static var ownSettingNames: [String] { settingsHelp.map(\.0).filter { $0 != JudgedMethod.prefixedHelpKey } }
+
   /// Own keys, then every key of a map method, then `method.KEY` for the keys both have.
   public static var settingNames: [String] {
-    let own = settingsHelp.map(\.0).filter { $0 != JudgedMethod.prefixedHelpKey }
+    let own = ownSettingNames
     let passed = Set(MethodRegistry.all.filter { !($0 is any EvaluationMethod.Type) }.flatMap { $0.settingNames })
     return own + passed.subtracting(own).sorted() + passed.intersection(own).sorted().map { JudgedMethod.prefix + $0 }
-  }
-}
-
-/// A setting value passed on unchanged (JSON scalars and lists, as YAML or `--set` gave them).
-enum PassedValue: Codable, Sendable {
-  case int(Int), double(Double), bool(Bool), string(String), list([PassedValue])
-
-  init(from decoder: Decoder) throws {
-    let container = try decoder.singleValueContainer()
-    if let value = try? container.decode(Bool.self) { self = .bool(value) }
-    else if let value = try? container.decode(Int.self) { self = .int(value) }
-    else if let value = try? container.decode(Double.self) { self = .double(value) }
-    else if let value = try? container.decode(String.self) { self = .string(value) }
-    else { self = .list(try container.decode([PassedValue].self)) }
-  }
-
-  func encode(to encoder: Encoder) throws {
-    var container = encoder.singleValueContainer()
-    switch self {
-    case .int(let value): try container.encode(value)
-    case .double(let value): try container.encode(value)
-    case .bool(let value): try container.encode(value)
-    case .string(let value): try container.encode(value)
-    case .list(let values): try container.encode(values)
-    }
   }
 }
 
@@ -54,7 +32,7 @@ public struct JudgedMethod: Sendable {
   /// Returns the judged method and a reader for the evaluation's own settings.
   static func read(_ decoder: Decoder, evaluation: String, own: [String]) throws -> (JudgedMethod, SettingsReader) {
     var name = "grad-cam"
-    var passed: [String: PassedValue] = [:]
+    var passed: [String: SettingValue] = [:]
     var present: [String] = []
     if let keyed = try? decoder.container(keyedBy: SettingsReader.AnyKey.self) {
       present = keyed.allKeys.map(\.stringValue)
@@ -76,7 +54,7 @@ public struct JudgedMethod: Sendable {
           let suggestion = closestNames(to: given, in: own + inner, count: 1).first.map { "; did you mean '\($0)'?" } ?? ""
           throw MethodError("unknown setting '\(given)' for \(evaluation) (own settings: \(own.joined(separator: ", "))) or for \(type.name)\(suggestion)")
         }
-        guard let value = try? keyed.decode(PassedValue.self, forKey: key) else {
+        guard let value = try? keyed.decode(SettingValue.self, forKey: key) else {
           throw MethodError("setting '\(given)' for \(evaluation) must be a value or a list of values")
         }
         passed[target] = value

@@ -73,7 +73,7 @@ public struct SanityCheck: EvaluationMethod {
   public var ssim = true
 
   public init(from decoder: Decoder) throws {
-    let own = Self.settingsHelp.map(\.0).filter { $0 != JudgedMethod.prefixedHelpKey }
+    let own = Self.ownSettingNames
     let (judged, settings) = try JudgedMethod.read(decoder, evaluation: Self.name, own: own)
     self.judged = judged
     layers = try settings.value("layers", default: layers)
