@@ -1,6 +1,7 @@
 // A parsed notebook: front matter, then prose and steps in reading order, each step remembering
 // where it was written so errors and the run manifest can point at it.
 import Foundation
+import Methods
 
 /// A position in a notebook file (1-based line and column), printed as `file:line:column`.
 public struct SourceLocation: Sendable, Equatable, Hashable, Codable, CustomStringConvertible {
@@ -71,31 +72,11 @@ public struct Step: Sendable, Equatable {
   public static let stepKeys = ["image", "images", "target", "targets", "colormap", "alpha", "dataset"]
 }
 
-/// A setting value as YAML gave it: scalars typed by YAML's rules, lists of them.
-public enum StepValue: Sendable, Equatable, Codable {
-  case int(Int), double(Double), bool(Bool), string(String)
-  case list([StepValue])
+/// A setting value as YAML gave it: scalars typed by YAML's rules, lists of them; the methods'
+/// own `SettingValue`, so step settings reach a method's decoder unchanged.
+public typealias StepValue = SettingValue
 
-  public func encode(to encoder: Encoder) throws {
-    var container = encoder.singleValueContainer()
-    switch self {
-    case .int(let value): try container.encode(value)
-    case .double(let value): try container.encode(value)
-    case .bool(let value): try container.encode(value)
-    case .string(let value): try container.encode(value)
-    case .list(let values): try container.encode(values)
-    }
-  }
-
-  public init(from decoder: Decoder) throws {
-    let container = try decoder.singleValueContainer()
-    if let value = try? container.decode(Bool.self) { self = .bool(value) }
-    else if let value = try? container.decode(Int.self) { self = .int(value) }
-    else if let value = try? container.decode(Double.self) { self = .double(value) }
-    else if let value = try? container.decode(String.self) { self = .string(value) }
-    else { self = .list(try container.decode([StepValue].self)) }
-  }
-
+extension SettingValue {
   /// The value as text (for captions and the manifest).
   public var text: String {
     switch self {
