@@ -46,6 +46,9 @@ struct ConvForwardCase: Sendable, CustomTestStringConvertible, CustomStringConve
     ConvForwardCase(name: "rect 3x2 stride 2 asymmetric", input: [2, 5, 7, 6], outputChannels: 9, kernel: [3, 2], strides: [2, 1],
                     padding: .explicit(begin: [1, 0], end: [0, 1])),
     ConvForwardCase(name: "VALID", input: [1, 16, 7, 6], outputChannels: 20, padding: .valid, blockedInput: true),
+    // Dense 3×3 stride 1 on whole 16-channel blocks: the Winograd kernels (F(4×4, 3×3) and F(2×2, 3×3)).
+    ConvForwardCase(name: "3x3 stride 1, Winograd", input: [2, 32, 14, 13], outputChannels: 48, blockedInput: true),
+    ConvForwardCase(name: "3x3 stride 1 no bias, Winograd", input: [1, 64, 7, 7], outputChannels: 64, bias: false, blockedInput: true),
   ]
 }
 

@@ -1,4 +1,4 @@
-import Engine
+@testable import Engine
 import Foundation
 import Imaging
 import ONNXImport
@@ -120,6 +120,19 @@ struct SharedModelTests {
       "\(reference): max abs logit diff \(difference.value) at class \(difference.index): ours \(difference.actual), PyTorch \(difference.expected)")
     let ours = SharedReference.argmax(output.values)
     #expect(ours.index == top1, "\(reference): our top-1 is \(ours.index) (margin \(ours.margin)), PyTorch's \(top1)")
+  }
+
+  /// Forward-only runs fold activations and residual Adds into the convolutions and reuse buffers:
+  /// same logits as the full run (both are checked against PyTorch above through the full run).
+  @Test("the fused forward-only run gives the full run's logits", arguments: SharedReferenceCase.all)
+  func fusedRunMatchesFullRun(_ reference: SharedReferenceCase) throws {
+    let network = try ONNXNetworkLoader.load(contentsOf: reference.modelURL)
+    let input = try SharedReference.input(in: reference.imageFolder)
+    #expect(!network.fusionPlan.fusions.isEmpty, "\(reference): nothing fused")
+    let full = try network.forward(input).output()
+    let fused = try network.forward(input, mode: .fused).output()
+    let difference = MaxAbsDifference(actual: fused.values, expected: full.values)
+    #expect(difference.value <= 1e-5, "\(reference): fused vs full max abs diff \(difference.value) at class \(difference.index)")
   }
 
   /// The files fix the batch at 1, but dimension 0 is the batch: both images as one batch of 2 must give

@@ -1,5 +1,5 @@
 /// How a value's floats are arranged in memory.
-public enum Layout: Sendable, Equatable {
+public enum Layout: Sendable, Hashable {
   /// Row-major over the logical shape (NCHW for 4-D tensors).
   case plain
   /// oneDNN's `nChw16c`: 4-D only; channels grouped in blocks of 16 (the last block zero-padded),

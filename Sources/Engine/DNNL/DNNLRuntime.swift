@@ -89,6 +89,19 @@ public final class DNNLRuntime: @unchecked Sendable {
     return (pd, primitive)
   }
 
+  /// The implementation oneDNN picked for a primitive (its `impl_info_str`).
+  static func implementationName(_ pd: dnnl_primitive_desc_t) -> String {
+    var name: UnsafePointer<CChar>?
+    guard dnnl_primitive_desc_query(pd, dnnl_query_impl_info_str, 0, &name) == dnnl_success, let name else { return "unknown" }
+    return String(cString: name)
+  }
+
+  /// Whether oneDNN's kernels use AVX-512 (core) on this machine (ISA values are feature bit masks).
+  static var usesAVX512Core: Bool {
+    let core = dnnl_cpu_isa_avx512_core.rawValue
+    return dnnl_get_effective_cpu_isa().rawValue & core == core
+  }
+
   /// The memory descriptor a primitive chose for one of its arguments (`dnnl_query_*_md`).
   static func queried(_ pd: dnnl_primitive_desc_t, _ what: dnnl_query_t) -> dnnl_memory_desc_t? {
     guard let pointer = dnnl_primitive_desc_query_md(pd, what, 0) else { return nil }
@@ -96,25 +109,40 @@ public final class DNNLRuntime: @unchecked Sendable {
   }
 }
 
-/// An activation folded into the primitive before it (oneDNN eltwise post-op): the fused
-/// forward of `Network.forward(_:mode: .fused)` skips writing and re-reading the intermediate.
+/// Work folded into the convolution primitive before it (oneDNN post-ops), so a forward-only run
+/// (`Network.forward(_:mode: .fused)`) skips writing and re-reading the intermediate tensors.
 public enum PostOp: Sendable, Hashable {
   case relu
+  case leakyRelu(alpha: Float)
   case clip(low: Float, high: Float)
+  case hardSwish
+  case sigmoid
+  case tanh
+  /// dst = conv(x) + dst: the residual is in the output buffer before the primitive runs.
+  case sum
 
-  /// Primitive attributes carrying this post-op (the caller owns and destroys them).
-  func attributes() throws -> dnnl_primitive_attr_t? {
+  /// Primitive attributes carrying `postOps` in order (the caller owns and destroys them).
+  static func attributes(_ postOps: [PostOp]) throws -> dnnl_primitive_attr_t? {
     var attributes: dnnl_primitive_attr_t?
-    var postOps: dnnl_post_ops_t?
+    var chain: dnnl_post_ops_t?
     try DNNLRuntime.check(dnnl_primitive_attr_create(&attributes), "create primitive attributes")
-    try DNNLRuntime.check(dnnl_post_ops_create(&postOps), "create post-ops")
-    defer { dnnl_post_ops_destroy(postOps) }
-    switch self {
-    case .relu: try DNNLRuntime.check(dnnl_post_ops_append_eltwise(postOps, 1, dnnl_eltwise_relu, 0, 0), "append a ReLU post-op")
-    case .clip(let low, let high):
-      try DNNLRuntime.check(dnnl_post_ops_append_eltwise(postOps, 1, dnnl_eltwise_clip, low, high), "append a clip post-op")
+    try DNNLRuntime.check(dnnl_post_ops_create(&chain), "create post-ops")
+    defer { dnnl_post_ops_destroy(chain) }
+    func append(_ kind: dnnl_alg_kind_t, _ alpha: Float = 0, _ beta: Float = 0) throws {
+      try DNNLRuntime.check(dnnl_post_ops_append_eltwise(chain, 1, kind, alpha, beta), "append an eltwise post-op (\(kind))")
     }
-    try DNNLRuntime.check(dnnl_primitive_attr_set_post_ops(attributes, postOps), "set post-ops")
+    for postOp in postOps {
+      switch postOp {
+      case .relu: try append(dnnl_eltwise_relu)
+      case .leakyRelu(let alpha): try append(dnnl_eltwise_relu, alpha)  // oneDNN's relu alpha is the negative slope
+      case .clip(let low, let high): try append(dnnl_eltwise_clip, low, high)
+      case .hardSwish: try append(dnnl_eltwise_hardswish)
+      case .sigmoid: try append(dnnl_eltwise_logistic)
+      case .tanh: try append(dnnl_eltwise_tanh)
+      case .sum: try DNNLRuntime.check(dnnl_post_ops_append_sum(chain, 1), "append a sum post-op")
+      }
+    }
+    try DNNLRuntime.check(dnnl_primitive_attr_set_post_ops(attributes, chain), "set post-ops")
     return attributes
   }
 }

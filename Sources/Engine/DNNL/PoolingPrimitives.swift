@@ -17,7 +17,13 @@ struct PoolingGeometry: Hashable {
 /// inference, forward-training (which records the arg-max workspace) and backward.
 final class PoolingPrimitives: @unchecked Sendable {
   let algorithm: dnnl_alg_kind_t
-  private let cache = PrimitiveCache()
+  /// Keyed by direction (forward inference, forward training, backward) and geometry.
+  private let cache = PrimitiveCache<PoolingKey>()
+  private struct PoolingKey: Hashable {
+    enum Direction: Hashable { case inference, training, backward }
+    var direction: Direction
+    var geometry: PoolingGeometry
+  }
 
   init(algorithm: dnnl_alg_kind_t) { self.algorithm = algorithm }
 
@@ -33,7 +39,7 @@ final class PoolingPrimitives: @unchecked Sendable {
   }
 
   private func forwardPrimitive(_ g: PoolingGeometry, training: Bool) throws -> Primitive {
-    try cache.primitive("fwd\(training)\(g)") {
+    try cache.primitive(PoolingKey(direction: training ? .training : .inference, geometry: g)) {
       var desc = try forwardDescriptor(g, kind: training ? dnnl_forward_training : dnnl_forward_inference)
       let (pd, primitive) = try withUnsafePointer(to: &desc) {
         try DNNLRuntime.shared.makePrimitive(UnsafeRawPointer($0), what: "pooling")
@@ -71,7 +77,7 @@ final class PoolingPrimitives: @unchecked Sendable {
   func backward(_ x: Value, _ dy: Value, geometry g: PoolingGeometry) throws -> Value {
     let (_, workspace) = try forward(x, geometry: g, training: true)
     let training = try forwardPrimitive(g, training: true)
-    let prim = try cache.primitive("bwd\(g)") {
+    let prim = try cache.primitive(PoolingKey(direction: .backward, geometry: g)) {
       var diffSrc = try DNNLRuntime.descriptor(g.input, layout: g.layout)
       var diffDst = try DNNLRuntime.descriptor(g.output, layout: g.layout)
       var desc = dnnl_pooling_v2_desc_t()

@@ -28,13 +28,14 @@ final class Primitive: @unchecked Sendable {
   }
 }
 
-/// Primitives keyed by a string that encodes everything they depend on (shapes, layouts, rule).
+/// Primitives keyed by a value that holds everything they depend on (geometry, layouts, post-ops).
+/// Keys are plain Hashable structs, not strings: a lookup runs once per layer per forward pass.
 /// Safe to share across threads: every access holds the lock.
-final class PrimitiveCache: @unchecked Sendable {
-  private var entries: [String: Primitive] = [:]
+final class PrimitiveCache<Key: Hashable>: @unchecked Sendable {
+  private var entries: [Key: Primitive] = [:]
   private let lock = Lock()
 
-  func primitive(_ key: String, make: () throws -> Primitive) throws -> Primitive {
+  func primitive(_ key: Key, make: () throws -> Primitive) throws -> Primitive {
     if let found = lock.withLock({ entries[key] }) { return found }
     let made = try make()
     lock.withLock { entries[key] = made }
@@ -44,11 +45,23 @@ final class PrimitiveCache: @unchecked Sendable {
 
 /// Layout conversions between plain and blocked activations, through oneDNN reorder primitives.
 enum Reorder {
-  private static let cache = PrimitiveCache()
+  /// A value reorder is known by shape and layouts; any other (weights into a primitive's chosen
+  /// format) by the bytes of both descriptors, so equal keys always mean equal descriptors.
+  private enum Key: Hashable {
+    case value(shape: [Int], from: Layout, to: Layout)
+    case descriptors([UInt8])
+  }
+  private static let cache = PrimitiveCache<Key>()
 
   /// Reorders raw floats described by `source` into a new buffer described by `target`.
   static func convert(_ input: UnsafeMutablePointer<Float>, from source: dnnl_memory_desc_t,
-                      to target: dnnl_memory_desc_t, key: String) throws -> FloatBuffer {
+                      to target: dnnl_memory_desc_t) throws -> FloatBuffer {
+    let bytes = withUnsafeBytes(of: source) { Array($0) } + withUnsafeBytes(of: target) { Array($0) }
+    return try convert(input, from: source, to: target, key: .descriptors(bytes))
+  }
+
+  private static func convert(_ input: UnsafeMutablePointer<Float>, from source: dnnl_memory_desc_t,
+                              to target: dnnl_memory_desc_t, key: Key) throws -> FloatBuffer {
     let runtime = DNNLRuntime.shared
     let prim = try cache.primitive(key) {
       var pd: dnnl_primitive_desc_t?
@@ -71,7 +84,7 @@ enum Reorder {
     guard value.shape.count == 4 else { throw EngineError("blocked layout needs a 4-D tensor, got \(value.shape)") }
     let source = try DNNLRuntime.descriptor(value.shape, layout: value.layout)
     let target = try DNNLRuntime.descriptor(value.shape, layout: layout)
-    let buffer = try convert(value.buffer.pointer, from: source, to: target, key: "\(value.shape)\(value.layout)->\(layout)")
+    let buffer = try convert(value.buffer.pointer, from: source, to: target, key: .value(shape: value.shape, from: value.layout, to: layout))
     return Value(shape: value.shape, layout: layout, buffer: buffer)
   }
 }

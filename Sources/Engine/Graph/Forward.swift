@@ -4,9 +4,10 @@ import Dispatch
 public enum ForwardMode: Sendable {
   /// Every tensor, for lookups and backward passes.
   case keepAll
-  /// Forward-only: a Relu or Clip that is the only consumer of a convolution runs inside the
-  /// convolution primitive (a oneDNN post-op), so the convolution's own output is not kept.
-  /// For predictions and perturbation methods that only read the logits.
+  /// Forward-only: activations and residual Adds right after a convolution run inside the
+  /// convolution primitive (oneDNN post-ops, see `FusionPlan`), and each tensor's buffer goes back
+  /// to the pool after its last reader. The trace holds only the outputs (and tensors asked for).
+  /// For predictions and perturbation methods that only read the scores.
   case fused
 }
 
@@ -15,7 +16,9 @@ extension Network {
   public func forward(_ input: Tensor) throws -> Trace { try forward(input, mode: .keepAll, timing: nil) }
 
   /// Runs the network; `timing(node, seconds)` is called after each node (the benchmark's profile).
-  public func forward(_ input: Tensor, mode: ForwardMode, timing: ((Node, Double) -> Void)? = nil) throws -> Trace {
+  /// In `.fused` mode the trace holds only the outputs and the tensors named in `keeping`.
+  public func forward(_ input: Tensor, mode: ForwardMode, keeping: Set<String> = [],
+                      timing: ((Node, Double) -> Void)? = nil) throws -> Trace {
     if let declared = declaredInputShape, declared.count == input.shape.count {
       // Batch may vary; the other dimensions must match what the model was exported with.
       for axis in 1..<declared.count where declared[axis] > 0 && declared[axis] != input.shape[axis] {
@@ -25,11 +28,16 @@ extension Network {
       throw EngineError("input has shape \(input.shape) but the model expects \(declared) (batch may vary)")
     }
     // Validates every node and the memory the run needs before anything large is allocated.
-    try MemoryBudget.check(try shapes(forInput: input.shape), batch: input.shape.first ?? 1)
+    let shapes = try checkedShapes(forInput: input.shape)
     var values: [String: Value] = [inputName: Value(input)]
     for (name, constant) in constantValues { values[name] = constant }
     var skipped = Set<Int>()
-    for (index, node) in nodes.enumerated() where !skipped.contains(index) {
+    for (index, node) in nodes.enumerated() {
+      defer {
+        // Forward-only: nothing reads these again, so their buffers go back to the pool now.
+        if mode == .fused { for name in fusionPlan.releases[index] ?? [] where !keeping.contains(name) { values[name] = nil } }
+      }
+      if skipped.contains(index) { continue }
       var inputs: [Value] = []
       inputs.reserveCapacity(node.inputs.count)
       for name in node.inputs {
@@ -39,11 +47,13 @@ extension Network {
       let start = timing == nil ? 0 : DispatchTime.now().uptimeNanoseconds
       defer { timing?(node, Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9) }
       do {
-        if mode == .fused, let fusion = fusedActivations[index], let conv = node.op as? Conv {
-          let activation = nodes[fusion.activation]
-          values[activation.outputs[0]] = try conv.forward(inputs, postOp: fusion.postOp)[0]
-          skipped.insert(fusion.activation)
-          continue
+        if mode == .fused, let fusion = fusionPlan.fusions[index], !hides(fusion, at: index, keeping) {
+          // nil: the residual's shape differs (a broadcast Add), so the nodes run one by one.
+          if let accumulation = try accumulation(for: fusion, at: index, shapes: shapes, keeping: keeping, values: &values) {
+            values[fusion.output] = try fusion.conv.forward(inputs, postOps: fusion.postOps, accumulatingInto: accumulation.target)[0]
+            skipped.formUnion(fusion.absorbed)
+            continue
+          }
         }
         let outputs = try node.op.forward(inputs)
         for (name, value) in zip(node.outputs, outputs) { values[name] = value }
@@ -54,24 +64,33 @@ extension Network {
     return Trace(network: self, values: values)
   }
 
-  /// Conv nodes whose single consumer is a Relu or Clip reading nothing else.
-  static func planFusion(nodes: [Node], outputs: Set<String>) -> [Int: (activation: Int, postOp: PostOp)] {
-    var consumers: [String: [Int]] = [:]
-    for (index, node) in nodes.enumerated() {
-      for input in Set(node.inputs) { consumers[input, default: []].append(index) }
+  /// True when a fusion would skip writing a tensor the caller asked to keep.
+  private func hides(_ fusion: ConvolutionFusion, at index: Int, _ keeping: Set<String>) -> Bool {
+    guard !keeping.isEmpty else { return false }
+    let intermediates = ([index] + fusion.absorbed).flatMap { nodes[$0].outputs }.filter { $0 != fusion.output }
+    return intermediates.contains(where: keeping.contains)
+  }
+
+  /// Where a fused convolution writes: a new buffer (`target` nil, no residual), or a buffer holding
+  /// the residual, which the sum post-op adds the convolution to.
+  private struct Accumulation { let target: Value? }
+
+  /// The buffer a fusion's sum post-op accumulates into: the residual's own when nothing reads it
+  /// afterwards (by name, or through an alias such as a Reshape sharing its buffer), else a copy.
+  private func accumulation(for fusion: ConvolutionFusion, at index: Int, shapes: [String: [Int]], keeping: Set<String>,
+                            values: inout [String: Value]) throws -> Accumulation? {
+    guard let name = fusion.residual else { return Accumulation(target: nil) }
+    guard let shape = values[name]?.shape, let layout = values[name]?.layout, let convOutput = nodes[index].outputs.first,
+          shapes[convOutput] == shape, shape.count == 4 else { return nil }
+    if layout == .blocked16, fusionPlan.isLastRead(of: name, after: index, except: fusion.absorbed),
+       !outputNames.contains(name), !keeping.contains(name), constantValues[name] == nil, var buffer = values.removeValue(forKey: name)?.buffer {
+      if isKnownUniquelyReferenced(&buffer) { return Accumulation(target: Value(shape: shape, layout: layout, buffer: buffer)) }
+      values[name] = Value(shape: shape, layout: layout, buffer: buffer)
     }
-    var plan: [Int: (activation: Int, postOp: PostOp)] = [:]
-    for (index, node) in nodes.enumerated() where node.op is Conv {
-      guard let output = node.outputs.first, !outputs.contains(output),
-            let readers = consumers[output], readers.count == 1 else { continue }
-      let next = nodes[readers[0]]
-      guard next.inputs.filter({ !$0.isEmpty }) == [output] else { continue }
-      if next.op is Relu {
-        plan[index] = (readers[0], .relu)
-      } else if let clip = next.op as? Clip, clip.low.isFinite, clip.high.isFinite {
-        plan[index] = (readers[0], .clip(low: clip.low, high: clip.high))
-      }
-    }
-    return plan
+    guard let residual = values[name] else { throw EngineError("missing input '\(name)'") }
+    if layout == .plain { return Accumulation(target: try Reorder.value(residual, to: .blocked16)) }  // a new buffer
+    let copy = Value(uninitialized: shape, layout: .blocked16)
+    withExtendedLifetime(residual) { copy.buffer.pointer.update(from: residual.buffer.pointer, count: residual.buffer.count) }
+    return Accumulation(target: copy)
   }
 }

@@ -9,8 +9,10 @@ public final class Network: @unchecked Sendable {
   let constantValues: [String: Value]
   /// Node index producing each tensor.
   let producer: [String: Int]
-  /// For forward-only runs: node index of a Conv -> (index of the activation folded into it, post-op).
-  let fusedActivations: [Int: (activation: Int, postOp: PostOp)]
+  /// For forward-only runs: what each convolution folds in, and when tensors can be released.
+  let fusionPlan: FusionPlan
+  /// Shapes of every tensor for the input shapes seen so far (checked against the memory budget).
+  private let shapeCache = ShapeCache()
   /// Input shape the model file declares (batch may vary at run time).
   public let declaredInputShape: [Int]?
 
@@ -41,7 +43,7 @@ public final class Network: @unchecked Sendable {
     self.constantValues = constants.mapValues { Value($0) }
     self.producer = producer
     self.declaredInputShape = declaredInputShape
-    self.fusedActivations = Network.planFusion(nodes: nodes, outputs: Set(outputNames))
+    self.fusionPlan = FusionPlan(nodes: nodes, inputName: inputName, outputs: Set(outputNames), constants: Set(constants.keys))
   }
 
   /// Every tensor name, in the order they are produced (input first).
@@ -80,6 +82,16 @@ public final class Network: @unchecked Sendable {
     return shapes
   }
 
+  /// `shapes(forInput:)`, checked against the memory budget, remembered per input shape: a forward
+  /// run must not redo shape inference over the whole graph each time.
+  func checkedShapes(forInput inputShape: [Int]) throws -> [String: [Int]] {
+    if let known = shapeCache.shapes(for: inputShape) { return known }
+    let shapes = try shapes(forInput: inputShape)
+    try MemoryBudget.check(shapes, batch: inputShape.first ?? 1)
+    shapeCache.remember(shapes, for: inputShape)
+    return shapes
+  }
+
   /// Learned parameters of a node: those the op holds plus constant operands it reads (Gemm's B, C).
   public func parameterCount(of node: Node) -> Int {
     node.op.parameterCount + Set(node.inputs).reduce(0) { $0 + (constants[$1]?.count ?? 0) }
@@ -87,4 +99,19 @@ public final class Network: @unchecked Sendable {
 
   /// Total learned parameters.
   public var parameterCount: Int { nodes.reduce(0) { $0 + parameterCount(of: $1) } }
+}
+
+/// A few input shapes' tensor shapes (a network sees one or two batch sizes in practice).
+private final class ShapeCache: @unchecked Sendable {
+  private var entries: [[Int]: [String: [Int]]] = [:]
+  private let lock = Lock()
+
+  func shapes(for input: [Int]) -> [String: [Int]]? { lock.withLock { entries[input] } }
+
+  func remember(_ shapes: [String: [Int]], for input: [Int]) {
+    lock.withLock {
+      if entries.count >= 8 { entries.removeAll() }
+      entries[input] = shapes
+    }
+  }
 }

@@ -88,12 +88,19 @@ public final class Conv: Op, @unchecked Sendable {
     x.layout == .plain && x.shape[1] <= 4 ? .plain : .blocked16
   }
 
-  public func forward(_ inputs: [Value]) throws -> [Value] { try forward(inputs, postOp: nil) }
+  public func forward(_ inputs: [Value]) throws -> [Value] { try forward(inputs, postOps: [], accumulatingInto: nil) }
 
-  /// The forward pass with an activation fused into the primitive (forward-only runs).
-  public func forward(_ inputs: [Value], postOp: PostOp?) throws -> [Value] {
+  /// The forward pass with post-ops fused into the primitive (forward-only runs). With `.sum`,
+  /// `accumulator` ([N, M, OH, OW], blocked) holds the residual and becomes the output.
+  public func forward(_ inputs: [Value], postOps: [PostOp], accumulatingInto accumulator: Value?) throws -> [Value] {
     let x = try Reorder.value(inputs[0], to: sourceLayout(for: inputs[0]))
-    return [try primitives.forward(x, geometry: try geometry(x.shape, layout: x.layout), postOp: postOp)]
+    return [try primitives.forward(x, geometry: try geometry(x.shape, layout: x.layout), postOps: postOps, accumulator: accumulator)]
+  }
+
+  /// oneDNN's kernel name for the forward pass on a blocked input of `inputShape` (tests, profiles).
+  func forwardImplementation(inputShape: [Int], postOps: [PostOp] = []) throws -> String {
+    let layout: Layout = inputShape.count == 4 && inputShape[1] <= 4 ? .plain : .blocked16
+    return try primitives.forwardImplementation(try geometry(inputShape, layout: layout), postOps: postOps)
   }
 
   public func backward(_ pass: BackwardPass) throws -> [Value?] {

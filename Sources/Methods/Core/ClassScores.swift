@@ -51,9 +51,10 @@ enum ClassScores {
 
 /// Forward and backward passes of the score of chosen classes.
 enum ScoreGradients {
-  /// Runs `images` [N, C, H, W] and returns the scores [N, K].
+  /// Runs `images` [N, C, H, W] forward only (fused) and returns the scores [N, K].
   static func scores(_ network: Network, _ images: Tensor) throws -> Tensor {
-    try network.forward(images).tensor(named: ClassScores.tensorName(network))
+    let name = ClassScores.tensorName(network)
+    return try network.forward(images, mode: .fused, keeping: [name]).tensor(named: name)
   }
 
   /// ∂y^{c_i}/∂(tensor) for each item i and each name in `targets`, plus y^{c_i} per item.

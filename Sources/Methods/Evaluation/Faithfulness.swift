@@ -18,7 +18,7 @@ public enum Faithfulness {
       var values: [Float] = []
       values.reserveCapacity((end - start) * imageShape.reduce(1, *))
       for index in start..<end { values += make(index) }
-      let scores = try network.forward(Tensor(shape: [end - start] + imageShape, values: values), mode: .fused)
+      let scores = try network.forward(Tensor(shape: [end - start] + imageShape, values: values), mode: .fused, keeping: [scoreName])
         .tensor(named: scoreName)  // [n, K]
       for (offset, row) in ClassScores.rows(scores).enumerated() {
         let classIndex = classOf(start + offset)
