@@ -35,10 +35,23 @@ final class PrimitiveCache<Key: Hashable>: @unchecked Sendable {
   private var entries: [Key: Primitive] = [:]
   private let lock = Lock()
 
+  /// The last primitive handed out: a network runs each layer on one shape pass after pass, so
+  /// comparing with it (a few small arrays) usually saves hashing the key.
+  private var last: (key: Key, primitive: Primitive)?
+
   func primitive(_ key: Key, make: () throws -> Primitive) throws -> Primitive {
-    if let found = lock.withLock({ entries[key] }) { return found }
+    let found = lock.withLock { () -> Primitive? in
+      if let last, last.key == key { return last.primitive }
+      guard let entry = entries[key] else { return nil }
+      last = (key, entry)
+      return entry
+    }
+    if let found { return found }
     let made = try make()
-    lock.withLock { entries[key] = made }
+    lock.withLock {
+      entries[key] = made
+      last = (key, made)
+    }
     return made
   }
 }

@@ -29,46 +29,46 @@ extension Network {
     }
     // Validates every node and the memory the run needs before anything large is allocated.
     let shapes = try checkedShapes(forInput: input.shape)
-    var values: [String: Value] = [inputName: Value(input)]
-    for (name, constant) in constantValues { values[name] = constant }
-    var skipped = Set<Int>()
+    let fused = mode == .fused
+    var values = [Value?](repeating: nil, count: program.names.count)  // by slot
+    values[0] = Value(input)  // slot 0 is the input
+    for (name, constant) in constantValues { if let slot = program.slot[name] { values[slot] = constant } }
+    let kept = Set(keeping.compactMap { program.slot[$0] })
+    var skipped = [Bool](repeating: false, count: nodes.count)
     for (index, node) in nodes.enumerated() {
       defer {
         // Forward-only: nothing reads these again, so their buffers go back to the pool now.
-        if mode == .fused { for name in fusionPlan.releases[index] ?? [] where !keeping.contains(name) { values[name] = nil } }
+        if fused { for slot in program.releases[index] where !kept.contains(slot) { values[slot] = nil } }
       }
-      if skipped.contains(index) { continue }
+      if skipped[index] { continue }
       var inputs: [Value] = []
       inputs.reserveCapacity(node.inputs.count)
-      for name in node.inputs {
-        guard let value = values[name] else { throw EngineError("node '\(node.name)': missing input '\(name)'") }
+      for (position, slot) in program.inputs[index].enumerated() {
+        guard slot >= 0, let value = values[slot] else { throw EngineError("node '\(node.name)': missing input '\(node.inputs[position])'") }
         inputs.append(value)
       }
       let start = timing == nil ? 0 : DispatchTime.now().uptimeNanoseconds
       defer { timing?(node, Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9) }
       do {
-        if mode == .fused, let fusion = fusionPlan.fusions[index], !hides(fusion, at: index, keeping) {
+        if fused, let fusion = program.fusions[index], !fusion.intermediates.contains(where: kept.contains) {
           // nil: the residual's shape differs (a broadcast Add), so the nodes run one by one.
-          if let accumulation = try accumulation(for: fusion, at: index, shapes: shapes, keeping: keeping, values: &values) {
-            values[fusion.output] = try fusion.conv.forward(inputs, postOps: fusion.postOps, accumulatingInto: accumulation.target)[0]
-            skipped.formUnion(fusion.absorbed)
+          if let accumulation = try accumulation(for: fusion, at: index, shapes: shapes, kept: kept, values: &values) {
+            values[fusion.output] = try fusion.fusion.conv.forward(
+              inputs, postOps: fusion.fusion.postOps, accumulatingInto: accumulation.target)[0]
+            for absorbed in fusion.fusion.absorbed { skipped[absorbed] = true }
             continue
           }
         }
         let outputs = try node.op.forward(inputs)
-        for (name, value) in zip(node.outputs, outputs) { values[name] = value }
+        for (slot, value) in zip(program.outputs[index], outputs) where slot >= 0 { values[slot] = value }
       } catch let error as EngineError {
         throw EngineError("node '\(node.name)' (\(node.op.typeName)): \(error.description)")
       }
     }
-    return Trace(network: self, values: values)
-  }
-
-  /// True when a fusion would skip writing a tensor the caller asked to keep.
-  private func hides(_ fusion: ConvolutionFusion, at index: Int, _ keeping: Set<String>) -> Bool {
-    guard !keeping.isEmpty else { return false }
-    let intermediates = ([index] + fusion.absorbed).flatMap { nodes[$0].outputs }.filter { $0 != fusion.output }
-    return intermediates.contains(where: keeping.contains)
+    var named: [String: Value] = [:]
+    named.reserveCapacity(fused ? outputNames.count + kept.count : values.count)
+    for (slot, value) in values.enumerated() { if let value { named[program.names[slot]] = value } }
+    return Trace(network: self, values: named)
   }
 
   /// Where a fused convolution writes: a new buffer (`target` nil, no residual), or a buffer holding
@@ -77,17 +77,19 @@ extension Network {
 
   /// The buffer a fusion's sum post-op accumulates into: the residual's own when nothing reads it
   /// afterwards (by name, or through an alias such as a Reshape sharing its buffer), else a copy.
-  private func accumulation(for fusion: ConvolutionFusion, at index: Int, shapes: [String: [Int]], keeping: Set<String>,
-                            values: inout [String: Value]) throws -> Accumulation? {
-    guard let name = fusion.residual else { return Accumulation(target: nil) }
-    guard let shape = values[name]?.shape, let layout = values[name]?.layout, let convOutput = nodes[index].outputs.first,
+  private func accumulation(for slotFusion: ForwardProgram.SlotFusion, at index: Int, shapes: [String: [Int]], kept: Set<Int>,
+                            values: inout [Value?]) throws -> Accumulation? {
+    let fusion = slotFusion.fusion
+    guard let slot = slotFusion.residual, let name = fusion.residual else { return Accumulation(target: nil) }
+    guard let shape = values[slot]?.shape, let layout = values[slot]?.layout, let convOutput = nodes[index].outputs.first,
           shapes[convOutput] == shape, shape.count == 4 else { return nil }
     if layout == .blocked16, fusionPlan.isLastRead(of: name, after: index, except: fusion.absorbed),
-       !outputNames.contains(name), !keeping.contains(name), constantValues[name] == nil, var buffer = values.removeValue(forKey: name)?.buffer {
+       !outputNames.contains(name), !kept.contains(slot), constantValues[name] == nil, var buffer = values[slot]?.buffer {
+      values[slot] = nil
       if isKnownUniquelyReferenced(&buffer) { return Accumulation(target: Value(shape: shape, layout: layout, buffer: buffer)) }
-      values[name] = Value(shape: shape, layout: layout, buffer: buffer)
+      values[slot] = Value(shape: shape, layout: layout, buffer: buffer)
     }
-    guard let residual = values[name] else { throw EngineError("missing input '\(name)'") }
+    guard let residual = values[slot] else { throw EngineError("missing input '\(name)'") }
     if layout == .plain { return Accumulation(target: try Reorder.value(residual, to: .blocked16)) }  // a new buffer
     let copy = Value(uninitialized: shape, layout: .blocked16)
     withExtendedLifetime(residual) { copy.buffer.pointer.update(from: residual.buffer.pointer, count: residual.buffer.count) }

@@ -11,6 +11,8 @@ public final class Network: @unchecked Sendable {
   let producer: [String: Int]
   /// For forward-only runs: what each convolution folds in, and when tensors can be released.
   let fusionPlan: FusionPlan
+  /// Tensor names resolved to array slots for the forward loop.
+  let program: ForwardProgram
   /// Shapes of every tensor for the input shapes seen so far (checked against the memory budget).
   private let shapeCache = ShapeCache()
   /// Input shape the model file declares (batch may vary at run time).
@@ -44,6 +46,7 @@ public final class Network: @unchecked Sendable {
     self.producer = producer
     self.declaredInputShape = declaredInputShape
     self.fusionPlan = FusionPlan(nodes: nodes, inputName: inputName, outputs: Set(outputNames), constants: Set(constants.keys))
+    self.program = ForwardProgram(nodes: nodes, inputName: inputName, constantNames: Array(constants.keys), plan: fusionPlan)
   }
 
   /// Every tensor name, in the order they are produced (input first).

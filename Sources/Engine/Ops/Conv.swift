@@ -60,7 +60,18 @@ public final class Conv: Op, @unchecked Sendable {
     }
   }
 
+  /// The geometry for the last input shape seen (a layer sees one shape pass after pass).
+  private var lastGeometry: ConvolutionGeometry?
+  private let lastGeometryLock = Lock()
+
   func geometry(_ input: [Int], layout: Layout) throws -> ConvolutionGeometry {
+    if let known = lastGeometryLock.withLock({ lastGeometry }), known.input == input, known.sourceLayout == layout { return known }
+    let computed = try computeGeometry(input, layout: layout)
+    lastGeometryLock.withLock { lastGeometry = computed }
+    return computed
+  }
+
+  private func computeGeometry(_ input: [Int], layout: Layout) throws -> ConvolutionGeometry {
     guard input.count == 4 else { throw EngineError("Conv expects a 4-D input [N, C, H, W], got \(input)") }
     guard input[1] == weights.shape[1] * group else {
       throw EngineError("input has \(input[1]) channels but the weights expect \(weights.shape[1] * group)")
