@@ -127,6 +127,25 @@ struct FusedForwardTests {
     #expect(try fused.output().values == plain.output().values)
   }
 
+  /// nChw16c with H = W = 1 and whole channel blocks is plain order: the reorder shares the buffer.
+  /// Checked through a classifier head on 32 channels against the naive convolution.
+  @Test("pooled features of whole channel blocks leave the blocked layout without a copy, unchanged")
+  func pooledFeaturesShareTheirBuffer() throws {
+    var random = SeededGenerator(seed: 12)
+    let weights = random.convWeights([32, 3, 1, 1]), bias = random.floats(32)
+    let x = random.tensor([2, 3, 1, 1])
+    let network = try TestNet.network([
+      Node(name: "conv", op: try Conv(weights: weights, bias: bias), inputs: ["input"], outputs: ["features"]),
+      Node(name: "flatten", op: Reshape(.flatten(axis: 1)), inputs: ["features"], outputs: ["output"]),
+    ], output: "output")
+    let trace = try network.forward(x)
+    #expect(TestNet.layout(of: "features", in: trace) == .blocked16)
+    #expect(trace.values["output"]?.buffer === trace.values["features"]?.buffer, "Flatten copied the features")
+    let expected = NaiveReference.conv2d(x, weights: weights, bias: bias)
+    let difference = MaxDifference(try trace.output().values, expected.values)
+    #expect(difference.value <= 1e-5, "\(difference)")
+  }
+
   @Test("dense 3×3 stride-1 convolutions on 16-channel blocks run Winograd kernels")
   func winogradIsChosen() throws {
     var random = SeededGenerator(seed: 3)

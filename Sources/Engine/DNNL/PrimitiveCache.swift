@@ -95,6 +95,11 @@ enum Reorder {
   static func value(_ value: Value, to layout: Layout) throws -> Value {
     if value.layout == layout { return value }
     guard value.shape.count == 4 else { throw EngineError("blocked layout needs a 4-D tensor, got \(value.shape)") }
+    // With H = W = 1 and whole channel blocks, nChw16c puts (n, c) at n·C + c: the plain order.
+    // Pooled features before the classifier hit this on every pass; share the buffer.
+    if value.shape[2] == 1, value.shape[3] == 1, value.shape[1] % Value.blockSize == 0 {
+      return Value(shape: value.shape, layout: layout, buffer: value.buffer)
+    }
     let source = try DNNLRuntime.descriptor(value.shape, layout: value.layout)
     let target = try DNNLRuntime.descriptor(value.shape, layout: layout)
     let buffer = try convert(value.buffer.pointer, from: source, to: target, key: .value(shape: value.shape, from: value.layout, to: layout))

@@ -11,7 +11,6 @@ public final class HardSigmoid: ElementwiseActivation, @unchecked Sendable {
     Elementwise.activation(inputs) { x in max(0, min(1, alpha * x + beta)) }
   }
   public func backward(_ pass: BackwardPass) throws -> [Value?] {
-    let rule = pass.rule
     return try Elementwise.activationGradient(pass) { x, y, gradient in
       let z = alpha * x + beta
       return z > 0 && z < 1 ? alpha * gradient : 0

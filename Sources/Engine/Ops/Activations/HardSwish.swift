@@ -7,7 +7,6 @@ public final class HardSwish: ElementwiseActivation, @unchecked Sendable {
     Elementwise.activation(inputs) { x in x * max(0, min(1, x / 6 + 0.5)) }
   }
   public func backward(_ pass: BackwardPass) throws -> [Value?] {
-    let rule = pass.rule
     return try Elementwise.activationGradient(pass) { x, y, gradient in
       if x < -3 { return 0 }
       if x > 3 { return gradient }
