@@ -49,6 +49,28 @@ struct IncrementalOcclusionTests {
     #expect(expected.contains { zip($0, original).contains { abs($0 - $1) > 1e-3 } })
   }
 
+  /// Block boundaries are where one tensor crosses; from there the batch runs as one fused pass.
+  @Test("past a block boundary the rest runs fused, with the whole-copy scores")
+  func fusedTail() throws {
+    let network = try Self.network()
+    #expect(IncrementalForward.boundaries(network, scoreName: "logits")
+            == [1: "c1", 2: "r1", 3: "p", 7: "sum", 8: "pooled", 9: "flat"])
+    let image = Tensor(shape: [1, 3, 20, 20], values: (0..<1200).map { Float(($0 * 11) % 23) / 11 - 1 })
+    let corners = [(0, 0), (4, 8), (14, 14)]
+    var plain = Occlusion()
+    (plain.window, plain.incremental) = (6, false)
+    let expected = try plain.scores(of: image, corners: corners, network: network)
+    // A 6-pixel window reaches a quarter of the pooled 10 × 10 map: "p" turns whole, and node 3 is a boundary.
+    let forward = try IncrementalForward(network: network, image: image)
+    let regions = corners.map { Region(top: $0.0, left: $0.1, bottom: $0.0 + 6, right: $0.1 + 6) }
+    let patches = Tensor(shape: [3, 3, 6, 6], values: [Float](repeating: 0, count: 3 * 3 * 36))
+    let actual = try forward.scores(replacing: regions, with: patches)
+    #expect(forward.fusedTailRuns == 1)
+    for (row, (a, b)) in zip(actual, expected).enumerated() {
+      for (x, y) in zip(a, b) { #expect(abs(x - y) < 1e-5, "window \(corners[row])") }
+    }
+  }
+
   /// input [1, 3, 24, 24] → 3×3/2 conv (pad 1) → Clip(0, 6) → depthwise 5×5 (pad 2) → Clip → 1×1
   /// conv → + the first Clip's output through a 1×1 conv → GAP → Gemm: EfficientNet's pattern
   /// (stride, depthwise, ReLU6, residual), where regions grow until they cover the map.

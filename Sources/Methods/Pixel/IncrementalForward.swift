@@ -21,8 +21,10 @@ struct Region: Equatable, Sendable {
 /// (shifted inside the map at the borders), the B input crops (zero- or −∞-filled where they leave
 /// the map, i.e. the op's own padding) run as one batch [B, C, h_in, w_in] through a padding-free
 /// copy of the op, and the [B, M, h, w] result is that region of every copy. Once a region covers
-/// most of a map, the copies run whole, still batched. Exact: every output is computed from the
-/// same inputs as in the full pass; only positions no window reaches are taken from the original.
+/// a fifth of a map, the copies run whole, still batched, and from the next block boundary on (one
+/// tensor crossing) the rest of the network runs as one fused forward pass. Exact: every output is
+/// computed from the same inputs as in the full pass; only positions no window reaches are taken
+/// from the original.
 final class IncrementalForward {
   /// A tensor of the B occluded runs: the original except in one region per run, or wholly new.
   enum Changed {
@@ -31,7 +33,9 @@ final class IncrementalForward {
   }
 
   /// Above this fraction of a map, a region is computed whole (cropping costs more than it saves).
-  static let wholeFraction = 0.55
+  /// Measured (occlusion 32/16, batch 16): 0.2 beat 0.55, 0.35, 0.1 and 0.05 on both EfficientNet-Lite0
+  /// and ResNet-18, because whole tensors soon reach a block boundary and the rest runs fused.
+  static let wholeFraction = 0.2
 
   let network: Network
   let scoreName: String
@@ -39,6 +43,12 @@ final class IncrementalForward {
   private var shapes: [String: [Int]] = [:]
   /// Padding-free copies of Conv / MaxPool nodes, by node index (their primitives are cached per shape).
   private var variants: [Int: any Op] = [:]
+  /// Block boundaries: node index -> the one tensor made before it that nodes from there on read.
+  private let boundaries: [Int: String]
+  /// The network from a boundary on, as its own network whose input is the crossing tensor (made on first use).
+  private var tails: [Int: Network] = [:]
+  /// How many batches finished through a fused tail (tests check the path is taken).
+  private(set) var fusedTailRuns = 0
 
   /// Ops that act position by position (outputs at (i, j) read inputs at (i, j) only, with
   /// per-channel or scalar broadcasts).
@@ -52,6 +62,47 @@ final class IncrementalForward {
     let trace = try network.forward(image)
     shapes = try network.shapes(forInput: image.shape)
     for name in network.tensorNames { originals[name] = try trace.tensor(named: name) }
+    boundaries = IncrementalForward.boundaries(network, scoreName: scoreName)
+  }
+
+  /// Node indices where exactly one non-constant tensor made earlier (or the input) is read from
+  /// there on, and the score is made after: once that tensor has changed everywhere, nothing about
+  /// the rest is incremental any more.
+  static func boundaries(_ network: Network, scoreName: String) -> [Int: String] {
+    var producer: [String: Int] = [network.inputName: -1], lastReader: [String: Int] = [:]
+    for (index, node) in network.nodes.enumerated() {
+      for output in node.outputs { producer[output] = index }
+      for input in node.inputs where !input.isEmpty && network.constants[input] == nil { lastReader[input] = index }
+    }
+    guard let scoreProducer = producer[scoreName] else { return [:] }
+    var live = [Int](repeating: 0, count: network.nodes.count + 1)  // tensors crossing into node i
+    for (tensor, last) in lastReader {
+      guard let made = producer[tensor] else { continue }
+      for index in (made + 1)...last { live[index] += 1 }
+    }
+    var result: [Int: String] = [:]
+    for index in 1...max(scoreProducer, 1) where index < network.nodes.count && live[index] == 1 {
+      if let crossing = lastReader.first(where: { (producer[$0.key] ?? .max) < index && $0.value >= index })?.key {
+        result[index] = crossing
+      }
+    }
+    return result
+  }
+
+  /// The rest of the network from `boundary` on, run forward-only (fused) on the whole tensors of
+  /// the B runs: the score rows.
+  private func tailScores(from boundary: Int, crossing: String, value: Value) throws -> [[Float]] {
+    let tail: Network
+    if let made = tails[boundary] {
+      tail = made
+    } else {
+      tail = try Network(nodes: Array(network.nodes[boundary...]), inputName: crossing, outputNames: [scoreName],
+                         constants: network.constants)
+      tails[boundary] = tail
+    }
+    let input = PartialForward.plainTensor(value)
+    fusedTailRuns += 1
+    return ClassScores.rows(try tail.forward(input, mode: .fused, keeping: [scoreName]).tensor(named: scoreName))
   }
 
   /// The original score row.
@@ -66,7 +117,13 @@ final class IncrementalForward {
   /// ([B, C, h, w]; every region h × w).
   func scores(replacing regions: [Region], with patches: Tensor) throws -> [[Float]] {
     var changed: [String: Changed] = [network.inputName: .patches(regions, patches)]
-    for (index, node) in network.nodes.enumerated() where node.inputs.contains(where: { changed[$0] != nil }) {
+    for (index, node) in network.nodes.enumerated() {
+      // Past a block boundary whose one crossing tensor changed whole, the rest is an ordinary
+      // batched forward pass: run it fused (post-ops, in-place residuals) instead of op by op.
+      if let crossing = boundaries[index], case .whole(let value)? = changed[crossing] {
+        return try tailScores(from: index, crossing: crossing, value: value)
+      }
+      guard node.inputs.contains(where: { changed[$0] != nil }) else { continue }
       let outputs = try run(node, index: index, changed: changed, count: regions.count)
       for (name, value) in zip(node.outputs, outputs) { changed[name] = value }
     }
