@@ -127,6 +127,15 @@ struct FusedForwardTests {
     #expect(try fused.output().values == plain.output().values)
   }
 
+  @Test("a forward-only trace refuses a backward pass instead of differentiating through missing tensors")
+  func fusedTraceRefusesBackward() throws {
+    var random = SeededGenerator(seed: 9)
+    let network = try SmallNetworks.residual(&random)
+    let trace = try network.forward(random.tensor([1, 3, 8, 8]), mode: .fused)
+    let seed = Tensor(shape: try trace.shape(of: "output"), values: [Float](repeating: 1, count: try trace.output().count))
+    #expect(throws: EngineError.self) { try trace.backward(seed: seed, at: "output", to: ["input"]) }
+  }
+
   /// nChw16c with H = W = 1 and whole channel blocks is plain order: the reorder shares the buffer.
   /// Checked through a classifier head on 32 channels against the naive convolution.
   @Test("pooled features of whole channel blocks leave the blocked layout without a copy, unchanged")

@@ -12,6 +12,9 @@ extension Trace {
   /// Only nodes between the targets and `at` are visited. Results are plain tensors.
   public func backward(seed: Tensor, at seedName: String, to targets: [String],
                        rule: BackwardRule = .standard, timing: ((Node, Double) -> Void)? = nil) throws -> [String: Tensor] {
+    guard keepsEveryTensor else {
+      throw EngineError("this trace comes from a forward-only (fused) run, which keeps only its outputs; run forward(_:) to differentiate")
+    }
     guard let seedValue = values[seedName] else { throw unknownTensor(seedName) }
     guard seed.shape == seedValue.shape else {
       throw EngineError("seed gradient has shape \(seed.shape) but tensor '\(seedName)' has shape \(seedValue.shape)")

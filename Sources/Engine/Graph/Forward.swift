@@ -68,7 +68,7 @@ extension Network {
     var named: [String: Value] = [:]
     named.reserveCapacity(fused ? outputNames.count + kept.count : values.count)
     for (slot, value) in values.enumerated() { if let value { named[program.names[slot]] = value } }
-    return Trace(network: self, values: named)
+    return Trace(network: self, values: named, keepsEveryTensor: !fused)
   }
 
   /// Where a fused convolution writes: a new buffer (`target` nil, no residual), or a buffer holding

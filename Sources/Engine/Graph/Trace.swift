@@ -3,12 +3,15 @@
 public final class Trace: @unchecked Sendable {
   public let network: Network
   let values: [String: Value]
+  /// False for forward-only (fused) runs, which keep only some tensors: no backward pass from them.
+  let keepsEveryTensor: Bool
   private var plain: [String: Tensor] = [:]
   private let lock = Lock()
 
-  init(network: Network, values: [String: Value]) {
+  init(network: Network, values: [String: Value], keepsEveryTensor: Bool = true) {
     self.network = network
     self.values = values
+    self.keepsEveryTensor = keepsEveryTensor
   }
 
   /// The tensor `name` in plain row-major order; unknown names get the closest suggestions.
