@@ -53,7 +53,7 @@ struct IncrementalOcclusionTests {
   @Test("past a block boundary the rest runs fused, with the whole-copy scores")
   func fusedTail() throws {
     let network = try Self.network()
-    #expect(IncrementalForward.boundaries(network, scoreName: "logits")
+    #expect(network.blockBoundaries(before: "logits")
             == [1: "c1", 2: "r1", 3: "p", 7: "sum", 8: "pooled", 9: "flat"])
     let image = Tensor(shape: [1, 3, 20, 20], values: (0..<1200).map { Float(($0 * 11) % 23) / 11 - 1 })
     let corners = [(0, 0), (4, 8), (14, 14)]

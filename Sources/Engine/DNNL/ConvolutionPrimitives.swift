@@ -112,12 +112,15 @@ final class ConvolutionPrimitives: @unchecked Sendable {
     return prim
   }
 
+  /// The cached forward-inference primitive for `g` with `postOps`.
+  private func forwardPrimitive(_ g: ConvolutionGeometry, postOps: [PostOp]) throws -> Primitive {
+    try cache.primitive(ConvolutionKey(direction: .forward, geometry: g, postOps: postOps)) { try makeForward(g, postOps: postOps) }
+  }
+
   /// y = conv(x, W) + b, then the post-ops, output in the blocked layout. With `.sum` among the
   /// post-ops, `accumulator` holds the residual (same shape, blocked) and is overwritten with the result.
   func forward(_ x: Value, geometry g: ConvolutionGeometry, postOps: [PostOp] = [], accumulator: Value? = nil) throws -> Value {
-    let prim = try cache.primitive(ConvolutionKey(direction: .forward, geometry: g, postOps: postOps)) {
-      try makeForward(g, postOps: postOps)
-    }
+    let prim = try forwardPrimitive(g, postOps: postOps)
     let output: Value
     if postOps.contains(.sum) {
       guard let accumulator, accumulator.shape == g.output, accumulator.layout == .blocked16 else {
@@ -141,10 +144,7 @@ final class ConvolutionPrimitives: @unchecked Sendable {
 
   /// oneDNN's name for the forward kernel it runs on `g` (e.g. "jit_wino_4x3:avx512_core"), for tests and profiles.
   func forwardImplementation(_ g: ConvolutionGeometry, postOps: [PostOp] = []) throws -> String {
-    let prim = try cache.primitive(ConvolutionKey(direction: .forward, geometry: g, postOps: postOps)) {
-      try makeForward(g, postOps: postOps)
-    }
-    return DNNLRuntime.implementationName(prim.descriptor)
+    DNNLRuntime.implementationName(try forwardPrimitive(g, postOps: postOps).descriptor)
   }
 
   /// dL/dx = conv_transpose(dL/dy, W) (backward-data), returned in the input's layout.

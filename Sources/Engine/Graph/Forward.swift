@@ -32,7 +32,7 @@ extension Network {
     let fused = mode == .fused
     var values = [Value?](repeating: nil, count: program.names.count)  // by slot
     values[0] = Value(input)  // slot 0 is the input
-    for (name, constant) in constantValues { if let slot = program.slot[name] { values[slot] = constant } }
+    for (slot, constant) in constantSlots { values[slot] = constant }
     let kept = Set(keeping.compactMap { program.slot[$0] })
     var skipped = [Bool](repeating: false, count: nodes.count)
     for (index, node) in nodes.enumerated() {
@@ -83,8 +83,7 @@ extension Network {
     guard let slot = slotFusion.residual, let name = fusion.residual else { return Accumulation(target: nil) }
     guard let shape = values[slot]?.shape, let layout = values[slot]?.layout, let convOutput = nodes[index].outputs.first,
           shapes[convOutput] == shape, shape.count == 4 else { return nil }
-    if layout == .blocked16, fusionPlan.isLastRead(of: name, after: index, except: fusion.absorbed),
-       !outputNames.contains(name), !kept.contains(slot), constantValues[name] == nil, var buffer = values[slot]?.buffer {
+    if layout == .blocked16, slotFusion.residualMayBeOverwritten, !kept.contains(slot), var buffer = values[slot]?.buffer {
       values[slot] = nil
       if isKnownUniquelyReferenced(&buffer) { return Accumulation(target: Value(shape: shape, layout: layout, buffer: buffer)) }
       values[slot] = Value(shape: shape, layout: layout, buffer: buffer)

@@ -18,9 +18,12 @@ struct ForwardProgram {
     let residual: Int?
     /// Slots of the tensors the fused primitive never writes (the conv's own output, the Add's when an activation follows).
     let intermediates: [Int]
+    /// The residual is no graph output or constant and no node after the conv reads it by name (other
+    /// than the absorbed ones): the sum may overwrite its buffer if no alias holds it (checked per run).
+    let residualMayBeOverwritten: Bool
   }
 
-  init(nodes: [Node], inputName: String, constantNames: [String], plan: FusionPlan) {
+  init(nodes: [Node], inputName: String, constantNames: [String], outputNames: [String], plan: FusionPlan) {
     var slot: [String: Int] = [:]
     var names: [String] = []
     func add(_ name: String) {
@@ -39,8 +42,13 @@ struct ForwardProgram {
     fusions = nodes.indices.map { index in
       guard let fusion = plan.fusions[index], let output = slot[fusion.output] else { return nil }
       let written = ([index] + fusion.absorbed).flatMap { nodes[$0].outputs }
+      let overwritable = fusion.residual.map { residual in
+        plan.isLastRead(of: residual, after: index, except: fusion.absorbed) && !outputNames.contains(residual)
+          && !constantNames.contains(residual)
+      } ?? false
       return SlotFusion(fusion: fusion, output: output, residual: fusion.residual.flatMap { slot[$0] },
-                        intermediates: written.filter { $0 != fusion.output }.compactMap { slot[$0] })
+                        intermediates: written.filter { $0 != fusion.output }.compactMap { slot[$0] },
+                        residualMayBeOverwritten: overwritable)
     }
   }
 }

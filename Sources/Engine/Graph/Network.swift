@@ -13,6 +13,8 @@ public final class Network: @unchecked Sendable {
   let fusionPlan: FusionPlan
   /// Tensor names resolved to array slots for the forward loop.
   let program: ForwardProgram
+  /// The constants' values by slot, placed at the start of each forward run.
+  let constantSlots: [(slot: Int, value: Value)]
   /// Shapes of every tensor for the input shapes seen so far (checked against the memory budget).
   private let shapeCache = ShapeCache()
   /// Input shape the model file declares (batch may vary at run time).
@@ -46,7 +48,10 @@ public final class Network: @unchecked Sendable {
     self.producer = producer
     self.declaredInputShape = declaredInputShape
     self.fusionPlan = FusionPlan(nodes: nodes, inputName: inputName, outputs: Set(outputNames), constants: Set(constants.keys))
-    self.program = ForwardProgram(nodes: nodes, inputName: inputName, constantNames: Array(constants.keys), plan: fusionPlan)
+    let program = ForwardProgram(nodes: nodes, inputName: inputName, constantNames: Array(constants.keys),
+                                 outputNames: outputNames, plan: fusionPlan)
+    self.program = program
+    self.constantSlots = constantValues.compactMap { name, value in program.slot[name].map { ($0, value) } }
   }
 
   /// Every tensor name, in the order they are produced (input first).
@@ -93,6 +98,26 @@ public final class Network: @unchecked Sendable {
     try MemoryBudget.check(shapes, batch: inputShape.first ?? 1)
     shapeCache.remember(shapes, for: inputShape)
     return shapes
+  }
+
+  /// Block boundaries before the node producing `tensor`: node index -> the one non-constant tensor
+  /// made before that node (or the input) that nodes from there on read. Everything from a boundary on
+  /// depends on the earlier nodes only through that tensor (incremental occlusion runs such tails whole).
+  public func blockBoundaries(before tensor: String) -> [Int: String] {
+    guard let end = producer[tensor] else { return [:] }
+    // Each non-constant tensor is live over (its producer, its last reader]; the input is made at -1.
+    var spans: [(name: String, made: Int, last: Int)] = []
+    for (name, readers) in fusionPlan.readers where constants[name] == nil {
+      guard let last = readers.max(), let made = name == inputName ? -1 : producer[name] else { continue }
+      spans.append((name, made, last))
+    }
+    var live = [Int](repeating: 0, count: nodes.count + 1)  // tensors crossing into node i
+    for span in spans { for index in (span.made + 1)..<(span.last + 1) { live[index] += 1 } }
+    var result: [Int: String] = [:]
+    for index in 1..<(end + 1) where live[index] == 1 {
+      result[index] = spans.first { $0.made < index && $0.last >= index }?.name
+    }
+    return result
   }
 
   /// Learned parameters of a node: those the op holds plus constant operands it reads (Gemm's B, C).

@@ -95,8 +95,9 @@ public final class Conv: Op, @unchecked Sendable {
   }
 
   /// Few-channel inputs (the RGB image) stay plain; everything else runs blocked.
-  private func sourceLayout(for x: Value) -> Layout {
-    x.layout == .plain && x.shape[1] <= 4 ? .plain : .blocked16
+  private func sourceLayout(for x: Value) -> Layout { sourceLayout(shape: x.shape, layout: x.layout) }
+  private func sourceLayout(shape: [Int], layout: Layout) -> Layout {
+    layout == .plain && shape[1] <= 4 ? .plain : .blocked16
   }
 
   public func forward(_ inputs: [Value]) throws -> [Value] { try forward(inputs, postOps: [], accumulatingInto: nil) }
@@ -108,9 +109,10 @@ public final class Conv: Op, @unchecked Sendable {
     return [try primitives.forward(x, geometry: try geometry(x.shape, layout: x.layout), postOps: postOps, accumulator: accumulator)]
   }
 
-  /// oneDNN's kernel name for the forward pass on a blocked input of `inputShape` (tests, profiles).
+  /// oneDNN's kernel name for the forward pass on a plain input of `inputShape` (tests, profiles).
   func forwardImplementation(inputShape: [Int], postOps: [PostOp] = []) throws -> String {
-    let layout: Layout = inputShape.count == 4 && inputShape[1] <= 4 ? .plain : .blocked16
+    guard inputShape.count == 4 else { throw EngineError("Conv expects a 4-D input [N, C, H, W], got \(inputShape)") }
+    let layout = sourceLayout(shape: inputShape, layout: .plain)
     return try primitives.forwardImplementation(try geometry(inputShape, layout: layout), postOps: postOps)
   }
 

@@ -62,31 +62,7 @@ final class IncrementalForward {
     let trace = try network.forward(image)
     shapes = try network.shapes(forInput: image.shape)
     for name in network.tensorNames { originals[name] = try trace.tensor(named: name) }
-    boundaries = IncrementalForward.boundaries(network, scoreName: scoreName)
-  }
-
-  /// Node indices where exactly one non-constant tensor made earlier (or the input) is read from
-  /// there on, and the score is made after: once that tensor has changed everywhere, nothing about
-  /// the rest is incremental any more.
-  static func boundaries(_ network: Network, scoreName: String) -> [Int: String] {
-    var producer: [String: Int] = [network.inputName: -1], lastReader: [String: Int] = [:]
-    for (index, node) in network.nodes.enumerated() {
-      for output in node.outputs { producer[output] = index }
-      for input in node.inputs where !input.isEmpty && network.constants[input] == nil { lastReader[input] = index }
-    }
-    guard let scoreProducer = producer[scoreName] else { return [:] }
-    var live = [Int](repeating: 0, count: network.nodes.count + 1)  // tensors crossing into node i
-    for (tensor, last) in lastReader {
-      guard let made = producer[tensor] else { continue }
-      for index in (made + 1)...last { live[index] += 1 }
-    }
-    var result: [Int: String] = [:]
-    for index in 1...max(scoreProducer, 1) where index < network.nodes.count && live[index] == 1 {
-      if let crossing = lastReader.first(where: { (producer[$0.key] ?? .max) < index && $0.value >= index })?.key {
-        result[index] = crossing
-      }
-    }
-    return result
+    boundaries = network.blockBoundaries(before: scoreName)
   }
 
   /// The rest of the network from `boundary` on, run forward-only (fused) on the whole tensors of
