@@ -80,7 +80,7 @@ struct GradientCheckTests {
     let (network, x, output) = try opCase.make(&random)
     if opCase.blocked {
       let trace = try network.forward(x)
-      try #require(TestNet.layout(of: "blocked", in: trace) == .blocked16, "\(opCase): the op's input is not blocked")
+      try #require(TestNet.layout(of: "blocked", in: trace) == .native, "\(opCase): the op's input is not blocked")
     }
     let check = GradientCheck()
     let report = try check.check(network, input: x, output: output, random: &random)

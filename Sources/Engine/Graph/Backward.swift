@@ -76,7 +76,7 @@ extension Trace {
     var result: [String: Tensor] = [:]
     for target in targets {
       if let gradient = gradients[target] {
-        result[target] = try Trace.plainTensor(gradient)
+        result[target] = try gradient.tensor()
       } else {
         result[target] = Tensor(zeros: try shape(of: target))
       }

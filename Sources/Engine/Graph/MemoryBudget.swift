@@ -12,7 +12,7 @@ public enum MemoryBudget {
     return Int(clamping: ProcessInfo.processInfo.physicalMemory / 2)
   }
 
-  /// Bytes needed to hold every tensor of `shapes` (blocked layouts pad channels to 16), or nil on overflow.
+  /// Bytes needed to hold every tensor of `shapes` (the native blocked layout pads channels to its block width), or nil on overflow.
   static func activationBytes(_ shapes: [String: [Int]]) -> Int? {
     var total = 0
     for shape in shapes.values {

@@ -94,10 +94,10 @@ public final class Conv: Op, @unchecked Sendable {
     [try geometry(inputShapes[0], layout: .plain).output]
   }
 
-  /// Few-channel inputs (the RGB image) stay plain; everything else runs blocked.
+  /// Few-channel inputs (the RGB image) stay plain; everything else runs in the native blocked layout.
   private func sourceLayout(for x: Value) -> Layout { sourceLayout(shape: x.shape, layout: x.layout) }
   private func sourceLayout(shape: [Int], layout: Layout) -> Layout {
-    layout == .plain && shape[1] <= 4 ? .plain : .blocked16
+    layout == .plain && shape[1] <= 4 ? .plain : .native
   }
 
   public func forward(_ inputs: [Value]) throws -> [Value] { try forward(inputs, postOps: [], accumulatingInto: nil) }

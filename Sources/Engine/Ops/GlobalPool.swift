@@ -58,10 +58,5 @@ public final class GlobalPool: Op, @unchecked Sendable {
 /// Calls `body` with the storage offset of element (n, c, 0, 0) of a [N, C, 1, 1] value.
 @inline(__always)
 func forEachChannelOffset(_ shape: [Int], _ layout: Layout, _ n: Int, _ c: Int, _ body: (Int) -> Void) {
-  switch layout {
-  case .plain: body(n * shape[1] + c)
-  case .blocked16:
-    let blocks = Value.paddedChannels(shape[1]) / Value.blockSize
-    body((n * blocks + c / Value.blockSize) * Value.blockSize + c % Value.blockSize)
-  }
+  body(channelOffset(shape, layout, n, c))
 }

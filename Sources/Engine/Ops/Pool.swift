@@ -63,21 +63,31 @@ public final class Pool: Op, @unchecked Sendable {
     [try geometry(inputShapes[0], layout: .plain).output]
   }
 
-  private func layout(for x: Value) -> Layout { x.layout == .plain && x.shape[1] <= 4 ? .plain : .blocked16 }
+  /// oneDNN runs dilated pooling only in its reference loops: those windows take `DilatedPooling`.
+  private var isDilated: Bool { dilations.contains { $0 > 1 } }
+
+  /// Few-channel plain inputs stay plain; everything else runs in the native blocked layout (unless
+  /// oneDNN has an optimised kernel only in the other one: `PoolingPrimitives.resolved`).
+  private func geometry(for x: Value) throws -> PoolingGeometry {
+    if isDilated { return try geometry(x.shape, layout: .plain) }
+    return try primitives.resolved(try geometry(x.shape, layout: x.layout == .plain && x.shape[1] <= 4 ? .plain : .native))
+  }
 
   public func forward(_ inputs: [Value]) throws -> [Value] {
-    let x = try Reorder.value(inputs[0], to: layout(for: inputs[0]))
-    let g = try geometry(x.shape, layout: x.layout)
-    let y = try primitives.forward(x, geometry: g).0
+    let g = try geometry(for: inputs[0])
+    let y = isDilated
+      ? try DilatedPooling.forward(inputs[0], geometry: g, max: kind == .max)
+      : try primitives.forward(try Reorder.value(inputs[0], to: g.layout), geometry: g).0
     return [includePadScale(g).map { scaled(y, by: $0) } ?? y]
   }
 
   public func backward(_ pass: BackwardPass) throws -> [Value?] {
     guard pass.needsGradient[0], let dyValue = pass.outputGradients[0] else { return [nil] }
-    let x = try Reorder.value(pass.inputs[0], to: layout(for: pass.inputs[0]))
-    let g = try geometry(x.shape, layout: x.layout)
+    let g = try geometry(for: pass.inputs[0])
     let dy = try Reorder.value(dyValue, to: g.layout)
-    return [try primitives.backward(x, includePadScale(g).map { scaled(dy, by: $0) } ?? dy, geometry: g)]
+    let scaledDy = includePadScale(g).map { scaled(dy, by: $0) } ?? dy
+    if isDilated { return [try DilatedPooling.backward(pass.inputs[0], scaledDy, geometry: g, max: kind == .max)] }
+    return [try primitives.backward(try Reorder.value(pass.inputs[0], to: g.layout), scaledDy, geometry: g)]
   }
 
   /// For count_include_pad: per output position, (real elements in the window) / (window size
@@ -86,11 +96,12 @@ public final class Pool: Op, @unchecked Sendable {
     guard kind == .average, countIncludePad else { return nil }
     let (oh, ow) = (g.output[2], g.output[3])
     let declaredEnd = zip(g.padEnd, geometryExtraEnd(g)).map { $0 - $1 }
+    // Taps of the (dilated) window inside the input, and inside the input plus its declared pads.
     func counts(_ axis: Int, _ o: Int) -> (valid: Int, divisor: Int) {
       let size = g.input[axis + 2], start = o * g.strides[axis] - g.padBegin[axis]
-      let end = start + (g.kernel[axis] - 1) * g.dilations[axis] + 1
-      let valid = min(end, size) - max(start, 0)
-      return (max(valid, 0), min(end, size + declaredEnd[axis]) - start)
+      let taps = (0..<g.kernel[axis]).map { start + $0 * g.dilations[axis] }
+      return (taps.filter { $0 >= 0 && $0 < size }.count,
+              taps.filter { $0 >= -g.padBegin[axis] && $0 < size + declaredEnd[axis] }.count)
     }
     var scale = [Float](repeating: 1, count: oh * ow)
     for i in 0..<oh {

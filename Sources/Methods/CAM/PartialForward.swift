@@ -37,30 +37,6 @@ enum PartialForward {
     guard let scores = values[scoreName] else {
       throw MethodError("the scores '\(scoreName)' do not depend on layer '\(layer)'")
     }
-    return plainTensor(scores)
-  }
-
-  /// A value in plain row-major order; the blocked layout is undone with its documented formula:
-  /// element (n, c, h, w) at ((n·⌈C/16⌉ + c/16)·H·W + h·W + w)·16 + c%16.
-  static func plainTensor(_ value: Value) -> Tensor {
-    // Keep the buffer alive while reading through its raw pointer (buffers return to a pool on release).
-    withExtendedLifetime(value.buffer) { plainValues(value) }
-  }
-
-  private static func plainValues(_ value: Value) -> Tensor {
-    let pointer = value.buffer.pointer
-    guard value.layout == .blocked16 else {
-      return Tensor(shape: value.shape, values: Array(UnsafeBufferPointer(start: pointer, count: value.count)))
-    }
-    let (n, c, h, w) = (value.shape[0], value.shape[1], value.shape[2], value.shape[3])
-    let blocks = Value.paddedChannels(c) / Value.blockSize, plane = h * w
-    var out = [Float](repeating: 0, count: value.count)
-    for item in 0..<n {
-      for channel in 0..<c {
-        let base = ((item * blocks + channel / Value.blockSize) * plane) * Value.blockSize + channel % Value.blockSize
-        for position in 0..<plane { out[(item * c + channel) * plane + position] = pointer[base + position * Value.blockSize] }
-      }
-    }
-    return Tensor(shape: value.shape, values: out)
+    return try scores.tensor()
   }
 }

@@ -76,7 +76,7 @@ final class IncrementalForward {
                          constants: network.constants)
       tails[boundary] = tail
     }
-    let input = PartialForward.plainTensor(value)
+    let input = try value.tensor()
     fusedTailRuns += 1
     return ClassScores.rows(try tail.forward(input, mode: .fused, keeping: [scoreName]).tensor(named: scoreName))
   }
@@ -104,7 +104,7 @@ final class IncrementalForward {
       for (name, value) in zip(node.outputs, outputs) { changed[name] = value }
     }
     guard let result = changed[scoreName] else { return Array(repeating: originalScores, count: regions.count) }
-    return ClassScores.rows(PartialForward.plainTensor(whole(scoreName, result)))
+    return ClassScores.rows(try whole(scoreName, result).tensor())
   }
 
   private func run(_ node: Node, index: Int, changed: [String: Changed], count: Int) throws -> [Changed] {
@@ -171,7 +171,7 @@ final class IncrementalForward {
     }
     var inputs = [Value(crops)]
     for name in node.inputs.dropFirst() { inputs.append(name.isEmpty ? Value(zeros: [0]) : Value(original(name))) }
-    let output = PartialForward.plainTensor(try op.forward(inputs)[0])
+    let output = try op.forward(inputs)[0].tensor()
     guard output.shape == [dirty.count, outputShape[1], size[0], size[1]] else {
       throw MethodError("incremental occlusion: node '\(node.name)' gave \(output.shape) for regions of \(size); use incremental: false")
     }
@@ -203,7 +203,7 @@ final class IncrementalForward {
       }
       return Value(batchCrops(name, shape: shape, regions: regions, dirty: nil, data: nil, fill: 0))
     }
-    return .patches(regions, PartialForward.plainTensor(try node.op.forward(inputs)[0]))
+    return .patches(regions, try node.op.forward(inputs)[0].tensor())
   }
 
   private func original(_ name: String) -> Tensor {
