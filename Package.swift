@@ -76,7 +76,7 @@ let package = Package(
     // ONNXFormat's generated types build the bad models of the bad-input table.
     .testTarget(name: "CLITests", dependencies: ["convlens", "ONNXFormat", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
                 exclude: ["Fixtures"]),
-    .testTarget(name: "MethodsTests", dependencies: ["Methods", "Engine", "ONNXImport", "Imaging"]),
+    .testTarget(name: "MethodsTests", dependencies: ["Methods", "Engine", "ONNXImport", "Imaging"], resources: [.copy("Fixtures")]),
     .testTarget(name: "BehaviourTests", dependencies: ["Methods", "Datasets", "Engine", "ONNXImport", "Imaging"], resources: [.copy("Fixtures")]),
   ]
 )

@@ -1,4 +1,4 @@
-// Generated from Templates/html by DefaultTemplatesTests (CONVLENS_UPDATE_TEMPLATES=1); do not edit.
+// Generated from Templates/html by Scripts/update_default_templates.py; do not edit.
 // The built-in copy lets HTMLRenderer() work without the repository's Templates directory.
 
 enum DefaultTemplates {

@@ -21,7 +21,7 @@ struct HelperTests {
     #expect(abs(weights[0] - 1) < 1e-14 && abs(weights[1] - 1) < 1e-14)
   }
 
-  @Test("trapezoid rule: equally spaced nodes, halved end weights (captum's riemann_trapezoid)")
+  @Test("trapezoid rule: equally spaced nodes, step 1/(n − 1), halved end weights (weights sum to 1)")
   func trapezoid() {
     let (nodes, weights) = Quadrature.riemannTrapezoid.nodesAndWeights(5)
     #expect(nodes == [0, 0.25, 0.5, 0.75, 1])

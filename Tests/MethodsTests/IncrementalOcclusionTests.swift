@@ -102,11 +102,8 @@ struct IncrementalOcclusionTests {
       var incremental = plain
       incremental.incremental = true
       let context = MethodContext(network: network, images: image, targets: [.index(1)])
-      guard case .pixelAttributions(let expected) = try plain.run(context).payload,
-            case .pixelAttributions(let actual) = try incremental.run(context).payload else {
-        Issue.record("no attributions")
-        return
-      }
+      let expected = try #require(try plain.run(context).payload.pixelAttributions)
+      let actual = try #require(try incremental.run(context).payload.pixelAttributions)
       let a = actual.items[0].values.values, b = expected.items[0].values.values
       #expect(a.count == b.count && zip(a, b).allSatisfy { abs($0 - $1) < 1e-5 })
       #expect(b.contains { abs($0) > 1e-3 })  // the windows matter
