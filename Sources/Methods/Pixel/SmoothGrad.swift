@@ -8,11 +8,11 @@ public struct SmoothGrad: VisualizationMethod {
   public static let settingsHelp: [(String, String)] = [
     ("steps", "noisy copies per image (default 25)"),
     ("noise", "noise σ as a fraction of the image's value range (default 0.15)"),
-    ("batch", "copies per backward pass (default 16)"),
+    ("batch", "copies per backward pass (default 8)"),
   ]
   public var steps = 25
   public var noise: Float = 0.15
-  public var batch = 16
+  public var batch = 8
   /// Noise to add instead of drawing it, [N, steps, C, H, W] in normalised space: lets a test feed the
   /// noise an outside reference drew (not a setting).
   var givenNoise: Tensor?
