@@ -63,6 +63,23 @@ import Testing
     #expect(rgb["overlay"] == "none (α = 1: the map alone)")
   }
 
+  /// What the default review and README say of deconvnet on the bundled model: with no max-pooling
+  /// switches and a rule that ignores the forward pass, its map does not depend on the input at all.
+  @Test func deconvnetOnTheBundledModelIsTheSameForEveryInput() throws {
+    let folder = try CLI.temporaryFolder()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    var maps: [Data] = []
+    for image in ["chelsea.png", "coffee.png"] {
+      let raw = folder.appendingPathComponent("\(image).npy").path
+      let result = try CLI.run(["explain", "deconvnet", "--image", CLI.root.appendingPathComponent("Reports/images/\(image)").path,
+                                "--target", "282", "--out", folder.appendingPathComponent("\(image).png").path, "--raw", raw])
+      #expect(result.status == 0, "stderr: \(result.stderr)")
+      maps.append(try Data(contentsOf: URL(fileURLWithPath: raw)))
+    }
+    #expect(maps[0].count > 3 * 224 * 224 * 4)
+    #expect(maps[0] == maps[1])
+  }
+
   /// Each map kind: explain's PNG equals the notebook figure's overlay raster encoded the same way.
   static let kinds: [(name: String, step: String, arguments: [String])] = [
     ("CAM", "grad-cam: {image: cat}", ["grad-cam"]),

@@ -104,9 +104,9 @@ public struct JudgedMethod: Sendable {
   }
 
   /// The judged method's conventions that say how its maps were made (method, layer, settings),
-  /// renamed "map …" for the evaluation's caption; the target and display ones the caption has.
+  /// renamed "map …" for the evaluation's caption; the target ones the caption has.
   static func conventions(_ judged: [Convention]) -> [Convention] {
-    let skipped: Set<String> = ["target", "score", "class", "normalisation", "raw map", "display", "upsampling"]
+    let skipped: Set<String> = ["target", "score", "class", "raw map"]
     return judged.filter { !skipped.contains($0.key) }.map { Convention("map \($0.key)", $0.value) }
   }
 }

@@ -65,7 +65,7 @@ public struct MapDisplay: Sendable {
       guard settings.mode != .rgb else {
         throw NotebookError("display: rgb needs the three channels of an attribution; these maps are reduced to one")
       }
-      shown = try pixelMap(values, from: [mapHeight, mapWidth], to: [height, width], reduction: reduction, signed: signed, channels: 3)
+      shown = try pixelMap(values, from: [mapHeight, mapWidth], to: [height, width], reduction: reduction, signed: signed, channels: nil)
     }
     if let picture {
       shown.overlay = try Self.blend(picture, shown.map, alpha: shown.alpha)
@@ -105,7 +105,7 @@ public struct MapDisplay: Sendable {
   /// which the ascending cumulative sum of |values| reaches (100 − clip) % of their total
   /// (`_cumulative_sum_threshold`), clipped to [0, 1] ([−1, 1] for sign all, on RdBu).
   private func pixelMap(_ reduced: [Float], from mapSize: [Int], to size: [Int], reduction: ChannelReduction, signed: Bool,
-                        channels: Int) throws -> Shown {
+                        channels: Int?) throws -> Shown {
     let (values, upsampling) = Self.resize(reduced, from: mapSize, to: size)
     let sign = settings.sign ?? (signed && reduction == .sum ? .all : .absolute)
     let clip = settings.clip ?? 2
@@ -120,9 +120,8 @@ public struct MapDisplay: Sendable {
     let scale = threshold > 0 ? 1 / threshold : 0
     let unit = sign == .all ? shown.map { (min(max($0 * scale, -1), 1) + 1) / 2 } : shown.map { min($0 * scale, 1) }
     let colormap = settings.colormap ?? (sign == .all ? .rdbu : .gray)
-    let reductions: [ChannelReduction: String] = [
-      .maxAbs: "max |·| over the \(channels) channels", .sum: "Σ over the \(channels) channels", .abs: "Σ |·| over the \(channels) channels",
-    ]
+    let over = channels.map { "over the \($0) channels" } ?? "over the channels"
+    let reductions: [ChannelReduction: String] = [.maxAbs: "max |·| \(over)", .sum: "Σ \(over)", .abs: "Σ |·| \(over)"]
     let signs: [DisplaySettings.Sign: String] = [
       .absolute: "absolute, |x|", .positive: "positive, max(x, 0)", .negative: "negative, max(−x, 0)",
       .all: "all, x (0 at the colormap's centre)",

@@ -1,6 +1,7 @@
 // What a step produced, as plain Codable data: the cache stores it, so a prose edit re-renders
 // from disk without touching the model. A faithful copy of `Methods.MethodOutput` (one case per
-// payload, converted by one exhaustive switch) plus the notebook's own prediction tables.
+// payload, converted by one exhaustive switch) plus the notebook's own steps: prediction tables
+// and comparisons (one map output per column).
 import Engine
 import Foundation
 import Methods
