@@ -35,6 +35,17 @@ public final class FloatBuffer: @unchecked Sendable {
   public var array: [Float] { Array(UnsafeBufferPointer(start: pointer, count: count)) }
 }
 
+/// glibc's `malloc_trim` (in <malloc.h>, which the Glibc module does not import): returns free heap
+/// pages to the system; freed buffers below the mmap threshold stay mapped otherwise.
+@_silgen_name("malloc_trim") private func mallocTrim(_ pad: Int) -> Int32
+
+/// Memory the engine keeps between runs.
+public enum EngineMemory {
+  /// Frees the buffers the pool holds for reuse (up to 1 GB after large batches). Between independent
+  /// jobs (a notebook's steps), so one step's idle buffers do not add to the next one's peak.
+  public static func releaseIdleBuffers() { BufferPool.shared.drain() }
+}
+
 /// Recycles freed buffers, most recently freed first: a request takes the latest idle buffer that
 /// holds it without wasting more than half (capacity in [count, 2·count]). Within one forward pass
 /// that is usually a tensor released a few layers earlier whose lines are still in cache, so the
@@ -60,6 +71,16 @@ final class BufferPool: @unchecked Sendable {
     if let found { return found }
     let raw = UnsafeMutableRawPointer.allocate(byteCount: count * MemoryLayout<Float>.stride, alignment: 64)
     return (raw.bindMemory(to: Float.self, capacity: count), count)
+  }
+
+  /// Frees every idle buffer and hands the freed heap back to the system.
+  func drain() {
+    let dropped = lock.withLock { () -> [UnsafeMutablePointer<Float>] in
+      defer { idle.removeAll(); idleBytes = 0 }
+      return idle.map(\.pointer)
+    }
+    for pointer in dropped { pointer.deallocate() }
+    _ = mallocTrim(0)
   }
 
   func give(_ pointer: UnsafeMutablePointer<Float>, capacity: Int) {

@@ -59,7 +59,7 @@ public struct NearestNeighbours: VisualizationMethod {
     let name = try BehaviourLayers.resolve(layer, in: context.network) { try BehaviourLayers.globalPoolOutput(context.network) }
     let features = try DatasetFeatureCache.shared.features(dataset, layer: name, network: context.network, batch: batch,
                                                            progress: context.progress)
-    let queryFeatures = try context.network.forward(images).tensor(named: name)  // [N, ...]
+    let queryFeatures = try context.network.forward(images, mode: .fused, keeping: [name]).tensor(named: name)  // [N, ...]
     guard queryFeatures.count / count == features.dimension else {
       throw MethodError("neighbours: the query features at '\(name)' have \(queryFeatures.count / count) values but the dataset's have "
         + "\(features.dimension); the query images and the dataset must have the same size")

@@ -58,6 +58,7 @@ struct NotebookRunner {
     let steps = notebook.steps
     var records: [StepRecord] = []
     for (index, step) in steps.enumerated() {
+      defer { EngineMemory.releaseIdleBuffers() }  // one step's idle buffers must not add to the next one's peak
       options.progress.step(index + 1, of: steps.count, "\(step.name) (\(step.location.fileAndLine))")
       let start = Date()
       let selected = try select(step, from: images)
@@ -198,7 +199,7 @@ struct NotebookRunner {
 enum Predictions {
   /// The `count` most probable classes of each image (softmax of the model output, as `convlens predict`).
   static func top(_ count: Int, images: [PreparedImage], model: LoadedModel) throws -> [ImagePrediction] {
-    let output = try model.network.forward(Tensor.batch(images.map(\.tensor))).output()  // [N, K]
+    let output = try model.network.forward(Tensor.batch(images.map(\.tensor)), mode: .fused).output()  // [N, K]
     let classes = output.count / max(images.count, 1)
     return images.enumerated().map { index, image in
       let row = Array(output.values[index * classes ..< (index + 1) * classes])
