@@ -5,25 +5,25 @@ import Foundation
 /// values are written once (by the op that produces them) and only read afterwards.
 /// Memory comes from `BufferPool`, so a forward pass reuses the pages of the previous one
 /// instead of faulting in tens of megabytes of fresh memory each time.
-public final class FloatBuffer: @unchecked Sendable {
-  public let count: Int
-  public let pointer: UnsafeMutablePointer<Float>
+final class FloatBuffer: @unchecked Sendable {
+  let count: Int
+  let pointer: UnsafeMutablePointer<Float>
   /// Floats allocated (≥ count: a pooled buffer may be larger than asked).
   private let capacity: Int
 
   /// A zero-filled buffer of `count` floats.
-  public convenience init(count: Int) {
+  convenience init(count: Int) {
     self.init(uninitializedCount: count)
     pointer.update(repeating: 0, count: max(count, 1))
   }
 
   /// A buffer whose contents the caller overwrites entirely (outputs of primitives and maps).
-  public init(uninitializedCount count: Int) {
+  init(uninitializedCount count: Int) {
     self.count = count
     (pointer, capacity) = BufferPool.shared.take(max(count, 1))
   }
 
-  public convenience init(_ values: [Float]) {
+  convenience init(_ values: [Float]) {
     self.init(uninitializedCount: values.count)
     values.withUnsafeBufferPointer { source in
       if let base = source.baseAddress { pointer.update(from: base, count: values.count) }
@@ -32,7 +32,7 @@ public final class FloatBuffer: @unchecked Sendable {
 
   deinit { BufferPool.shared.give(pointer, capacity: capacity) }
 
-  public var array: [Float] { Array(UnsafeBufferPointer(start: pointer, count: count)) }
+  var array: [Float] { Array(UnsafeBufferPointer(start: pointer, count: count)) }
 }
 
 /// glibc's `malloc_trim` (in <malloc.h>, which the Glibc module does not import): returns free heap

@@ -1,5 +1,5 @@
 /// How a value's floats are arranged in memory.
-public enum Layout: Sendable, Hashable {
+enum Layout: Sendable, Hashable {
   /// Row-major over the logical shape (NCHW for 4-D tensors).
   case plain
   /// oneDNN's `nChw{width}c` (`nChw16c`, `nChw8c`): 4-D only; channels grouped in blocks of `width`
@@ -12,52 +12,52 @@ public enum Layout: Sendable, Hashable {
   /// The blocked layout this process runs in: the channel block oneDNN's convolution kernels take on
   /// this CPU (16 floats on AVX-512, 8 on AVX2, AVX and SSE4.1), asked of oneDNN once per process
   /// (`ChannelBlock.width`). Every activation the engine blocks is in this layout.
-  public static var native: Layout { .blocked(width: ChannelBlock.width) }
+  static var native: Layout { .blocked(width: ChannelBlock.width) }
 
   /// The channel block width, nil for plain.
-  public var blockWidth: Int? {
+  var blockWidth: Int? {
     if case .blocked(let width) = self { return width }
     return nil
   }
 
-  public var isBlocked: Bool { blockWidth != nil }
+  var isBlocked: Bool { blockWidth != nil }
 }
 
 /// A tensor as the engine holds it during a run: logical shape, layout, and a shared buffer.
-public struct Value: @unchecked Sendable {
-  public let shape: [Int]
-  public let layout: Layout
-  public let buffer: FloatBuffer
+struct Value: @unchecked Sendable {
+  let shape: [Int]
+  let layout: Layout
+  let buffer: FloatBuffer
 
-  public init(shape: [Int], layout: Layout, buffer: FloatBuffer) {
+  init(shape: [Int], layout: Layout, buffer: FloatBuffer) {
     self.shape = shape
     self.layout = layout
     self.buffer = buffer
   }
 
   /// A zero-filled value of the given shape and layout.
-  public init(zeros shape: [Int], layout: Layout = .plain) {
+  init(zeros shape: [Int], layout: Layout = .plain) {
     self.shape = shape
     self.layout = layout
     self.buffer = FloatBuffer(count: Value.storageCount(shape: shape, layout: layout))
   }
 
   /// A value whose every stored float the caller will write (primitive outputs, maps).
-  public init(uninitialized shape: [Int], layout: Layout = .plain) {
+  init(uninitialized shape: [Int], layout: Layout = .plain) {
     self.shape = shape
     self.layout = layout
     self.buffer = FloatBuffer(uninitializedCount: Value.storageCount(shape: shape, layout: layout))
   }
 
-  public init(_ tensor: Tensor) {
+  init(_ tensor: Tensor) {
     self.init(shape: tensor.shape, layout: .plain, buffer: FloatBuffer(tensor.values))
   }
 
   /// Number of logical elements.
-  public var count: Int { shape.reduce(1, *) }
+  var count: Int { shape.reduce(1, *) }
 
   /// Floats needed to store `shape` in `layout` (a blocked layout pads channels to its block width).
-  public static func storageCount(shape: [Int], layout: Layout) -> Int {
+  static func storageCount(shape: [Int], layout: Layout) -> Int {
     switch layout {
     case .plain: return shape.reduce(1, *)
     case .blocked(let width):
@@ -66,18 +66,18 @@ public struct Value: @unchecked Sendable {
   }
 
   /// `channels` rounded up to whole blocks of `width` (the native block width by default).
-  public static func paddedChannels(_ channels: Int, width: Int = ChannelBlock.width) -> Int {
+  static func paddedChannels(_ channels: Int, width: Int = ChannelBlock.width) -> Int {
     (channels + width - 1) / width * width
   }
 
   /// Same data, new logical shape; only for plain values (a reshape never moves data).
-  public func reshaped(_ newShape: [Int]) -> Value {
+  func reshaped(_ newShape: [Int]) -> Value {
     precondition(layout == .plain)
     return Value(shape: newShape, layout: .plain, buffer: buffer)
   }
 
   /// The value as a public tensor, plain row-major (reordered when blocked).
-  public func tensor() throws -> Tensor {
+  func tensor() throws -> Tensor {
     let plainValue = try Reorder.value(self, to: .plain)
     return withExtendedLifetime(plainValue) {  // pooled buffers: keep alive while the pointer is read
       Tensor(shape: plainValue.shape, values: Array(UnsafeBufferPointer(start: plainValue.buffer.pointer, count: plainValue.count)))

@@ -60,7 +60,7 @@ extension Trace {
       let start = timing == nil ? 0 : DispatchTime.now().uptimeNanoseconds
       defer { timing?(node, Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9) }
       do {
-        inputGradients = try node.op.backward(pass)
+        inputGradients = try network.executables[index].backward(pass)
       } catch let error as EngineError {
         throw EngineError("backward through node '\(node.name)' (\(node.op.typeName)): \(error.description)")
       }

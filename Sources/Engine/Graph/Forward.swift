@@ -59,7 +59,7 @@ extension Network {
             continue
           }
         }
-        let outputs = try node.op.forward(inputs)
+        let outputs = try executables[index].forward(inputs)
         for (slot, value) in zip(program.outputs[index], outputs) where slot >= 0 { values[slot] = value }
       } catch let error as EngineError {
         throw EngineError("node '\(node.name)' (\(node.op.typeName)): \(error.description)")

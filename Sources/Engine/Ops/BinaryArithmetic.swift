@@ -1,9 +1,10 @@
 /// Add, Sub, Mul and Div with ONNX broadcasting. One class: the four differ only in the scalar
 /// function and its partial derivatives.
-public final class BinaryArithmetic: Op, @unchecked Sendable {
+public final class BinaryArithmetic: Op, ExecutableOp, @unchecked Sendable {
   public enum Kind: String, Sendable { case add = "Add", sub = "Sub", mul = "Mul", div = "Div" }
   public let kind: Kind
   public var typeName: String { kind.rawValue }
+  public let traits: OpTraits = .pointwise
   public init(_ kind: Kind) { self.kind = kind }
 
   public func outputShapes(_ inputShapes: [[Int]]) throws -> [[Int]] {
@@ -20,7 +21,7 @@ public final class BinaryArithmetic: Op, @unchecked Sendable {
     }
   }
 
-  public func forward(_ inputs: [Value]) throws -> [Value] {
+  func forward(_ inputs: [Value]) throws -> [Value] {
     let a = inputs[0], b = inputs[1]
     if a.shape == b.shape, a.shape.count == 4 {
       return [try Elementwise.zip(a, b, apply)]  // same shape: storage-wise, in a's layout
@@ -62,7 +63,7 @@ public final class BinaryArithmetic: Op, @unchecked Sendable {
   }
 
   /// ∂L/∂a = reduce(dy · ∂f/∂a), ∂L/∂b = reduce(dy · ∂f/∂b), summed over broadcast axes.
-  public func backward(_ pass: BackwardPass) throws -> [Value?] {
+  func backward(_ pass: BackwardPass) throws -> [Value?] {
     guard let dyValue = pass.outputGradients[0] else { return [nil, nil] }
     if pass.inputs[0].shape == pass.inputs[1].shape { return try sameShapeBackward(pass, dyValue) }
     let a = try Reorder.value(pass.inputs[0], to: .plain), b = try Reorder.value(pass.inputs[1], to: .plain)

@@ -1,8 +1,9 @@
 /// ONNX MatMul (NumPy matmul): [..., M, K] · [..., K, N] -> [..., M, N], batch axes broadcast;
 /// 1-D operands are not supported (CNN exports do not produce them).
 /// Backward: dA = dY · Bᵀ, dB = Aᵀ · dY, summed over broadcast batch axes.
-public final class MatMul: Op, @unchecked Sendable {
+public final class MatMul: Op, ExecutableOp, @unchecked Sendable {
   public let typeName = "MatMul"
+  public let traits: OpTraits = .linear
   public init() {}
 
   private func plan(_ a: [Int], _ b: [Int]) throws -> (batch: [Int], m: Int, k: Int, n: Int) {
@@ -24,7 +25,7 @@ public final class MatMul: Op, @unchecked Sendable {
     return Broadcasting.offsets(of: Array(shape.dropLast(2)), in: batch).map { $0 * matrix }
   }
 
-  public func forward(_ inputs: [Value]) throws -> [Value] {
+  func forward(_ inputs: [Value]) throws -> [Value] {
     let a = try Reorder.value(inputs[0], to: .plain), b = try Reorder.value(inputs[1], to: .plain)
     defer { withExtendedLifetime((a, b)) {} }  // pooled buffers: keep alive while their pointers are used
     let p = try plan(a.shape, b.shape)
@@ -38,7 +39,7 @@ public final class MatMul: Op, @unchecked Sendable {
     return [out]
   }
 
-  public func backward(_ pass: BackwardPass) throws -> [Value?] {
+  func backward(_ pass: BackwardPass) throws -> [Value?] {
     guard let dyValue = pass.outputGradients[0] else { return [nil, nil] }
     let a = try Reorder.value(pass.inputs[0], to: .plain), b = try Reorder.value(pass.inputs[1], to: .plain)
     let dy = try Reorder.value(dyValue, to: .plain)

@@ -1,8 +1,9 @@
 /// ONNX Pad (modes constant, reflect, edge) with pads [x1_begin, x2_begin, ..., x1_end, x2_end, ...]
 /// (negative pads crop). Backward scatter-adds the gradient to the input positions each output read.
-public final class Pad: Op, @unchecked Sendable {
+public final class Pad: Op, ExecutableOp, @unchecked Sendable {
   public enum Mode: String, Sendable { case constant, reflect, edge }
   public let typeName = "Pad"
+  public let traits: OpTraits = []
   public let mode: Mode
   public let pads: [Int]
   public let value: Float
@@ -48,13 +49,13 @@ public final class Pad: Op, @unchecked Sendable {
     return (map, outShape)
   }
 
-  public func forward(_ inputs: [Value]) throws -> [Value] {
+  func forward(_ inputs: [Value]) throws -> [Value] {
     let x = try Reorder.value(inputs[0], to: .plain)
     let (m, shape) = try map(x.shape)
     return [GatherMap.gather(x, map: m, shape: shape, fill: value)]
   }
 
-  public func backward(_ pass: BackwardPass) throws -> [Value?] {
+  func backward(_ pass: BackwardPass) throws -> [Value?] {
     guard pass.needsGradient[0], let dy = pass.outputGradients[0] else { return [nil] }
     let (m, _) = try map(pass.inputs[0].shape)
     return [GatherMap.scatter(try Reorder.value(dy, to: .plain), map: m, shape: pass.inputs[0].shape)]

@@ -1,7 +1,7 @@
 /// ONNX ReduceMean over `axes` (all axes when nil), keeping reduced axes as size 1 when `keepDims`.
 /// The spatial mean of a 4-D tensor (torch's dynamo export of global average pooling) runs as
 /// GlobalAveragePool on the blocked layout. Backward spreads dy / (number reduced) back.
-public final class ReduceMean: Op, @unchecked Sendable {
+public final class ReduceMean: Op, ExecutableOp, @unchecked Sendable {
   public let typeName = "ReduceMean"
   public let axes: [Int]?
   public let keepDims: Bool
@@ -9,6 +9,11 @@ public final class ReduceMean: Op, @unchecked Sendable {
   public init(axes: [Int]?, keepDims: Bool) {
     self.axes = axes
     self.keepDims = keepDims
+  }
+  /// Over the spatial axes of [N, C, H, W] (axes {2, 3} or {−2, −1}): global average pooling.
+  public var traits: OpTraits {
+    guard let axes, Set(axes) == [2, 3] || Set(axes) == [-2, -1] else { return [] }
+    return .globalAveragePool
   }
 
   func resolved(_ shape: [Int]) throws -> [Int] {
@@ -30,7 +35,7 @@ public final class ReduceMean: Op, @unchecked Sendable {
     return try resolved(shape) == [2, 3]
   }
 
-  public func forward(_ inputs: [Value]) throws -> [Value] {
+  func forward(_ inputs: [Value]) throws -> [Value] {
     let x = inputs[0]
     let outShape = try outputShapes([x.shape])[0]
     if try isSpatial(x.shape) {
@@ -45,7 +50,7 @@ public final class ReduceMean: Op, @unchecked Sendable {
     return [Elementwise.map(summed) { $0 * scale }.reshaped(outShape)]
   }
 
-  public func backward(_ pass: BackwardPass) throws -> [Value?] {
+  func backward(_ pass: BackwardPass) throws -> [Value?] {
     guard pass.needsGradient[0], let dyValue = pass.outputGradients[0] else { return [nil] }
     let x = pass.inputs[0]
     let kept = try keptShape(x.shape)

@@ -2,11 +2,12 @@
 /// Reshape's target may use 0 (copy the input's dimension, unless allowzero) and −1 (infer).
 /// `batchFromInput`: the exporter wrote the batch size it traced with (torch's dynamo exporter
 /// writes `view(x, [1, 1280])`); the first target dimension then follows the input's batch.
-public final class Reshape: Op, @unchecked Sendable {
+public final class Reshape: Op, ExecutableOp, @unchecked Sendable {
   public enum Target: Sendable { case shape([Int], allowZero: Bool), flatten(axis: Int) }
   public let target: Target
   public let batchFromInput: Bool
   public var typeName: String { if case .flatten = target { return "Flatten" } else { return "Reshape" } }
+  public let traits: OpTraits = .shapeOnly
 
   public init(_ target: Target, batchFromInput: Bool = false) {
     self.target = target
@@ -35,12 +36,12 @@ public final class Reshape: Op, @unchecked Sendable {
     }
   }
 
-  public func forward(_ inputs: [Value]) throws -> [Value] {
+  func forward(_ inputs: [Value]) throws -> [Value] {
     let shape = try outputShapes([inputs[0].shape])[0]
     return [try Reorder.value(inputs[0], to: .plain).reshaped(shape)]
   }
 
-  public func backward(_ pass: BackwardPass) throws -> [Value?] {
+  func backward(_ pass: BackwardPass) throws -> [Value?] {
     guard pass.needsGradient[0], let dy = pass.outputGradients[0] else { return [nil] }
     return [try Reorder.value(dy, to: .plain).reshaped(pass.inputs[0].shape)]
   }

@@ -1,7 +1,8 @@
 /// ONNX Slice with constant starts, ends, axes and steps (negative indices and steps allowed,
 /// out-of-range bounds clamped as the spec says). Backward scatters the gradient back.
-public final class Slice: Op, @unchecked Sendable {
+public final class Slice: Op, ExecutableOp, @unchecked Sendable {
   public let typeName = "Slice"
+  public let traits: OpTraits = []
   public let starts: [Int], ends: [Int], axes: [Int]?, steps: [Int]?
   public init(starts: [Int], ends: [Int], axes: [Int]?, steps: [Int]?) {
     self.starts = starts
@@ -49,13 +50,13 @@ public final class Slice: Op, @unchecked Sendable {
     return (map, outShape)
   }
 
-  public func forward(_ inputs: [Value]) throws -> [Value] {
+  func forward(_ inputs: [Value]) throws -> [Value] {
     let x = try Reorder.value(inputs[0], to: .plain)
     let (m, shape) = try map(x.shape)
     return [GatherMap.gather(x, map: m, shape: shape)]
   }
 
-  public func backward(_ pass: BackwardPass) throws -> [Value?] {
+  func backward(_ pass: BackwardPass) throws -> [Value?] {
     guard pass.needsGradient[0], let dy = pass.outputGradients[0] else { return [nil] }
     let (m, _) = try map(pass.inputs[0].shape)
     return [GatherMap.scatter(try Reorder.value(dy, to: .plain), map: m, shape: pass.inputs[0].shape)]

@@ -2,10 +2,11 @@ import Foundation
 
 /// Softmax and LogSoftmax along one axis (ONNX opset ≥ 13 semantics), numerically stabilised by
 /// subtracting the maximum. Backward: softmax dx = y ⊙ (dy − Σ dy·y); log-softmax dx = dy − eʸ Σ dy.
-public final class Softmax: Op, @unchecked Sendable {
+public final class Softmax: Op, ExecutableOp, @unchecked Sendable {
   public let axis: Int
   public let logarithmic: Bool
   public var typeName: String { logarithmic ? "LogSoftmax" : "Softmax" }
+  public var traits: OpTraits { logarithmic || axis != -1 ? .scoreNormalisation : [.scoreNormalisation, .softmaxOverLastAxis] }
   public init(axis: Int = -1, logarithmic: Bool = false) {
     self.axis = axis
     self.logarithmic = logarithmic
@@ -23,7 +24,7 @@ public final class Softmax: Op, @unchecked Sendable {
     for o in 0..<outer { for i in 0..<inner { body(o * size * inner + i, inner, size) } }
   }
 
-  public func forward(_ inputs: [Value]) throws -> [Value] {
+  func forward(_ inputs: [Value]) throws -> [Value] {
     let x = try Reorder.value(inputs[0], to: .plain)
     let out = Value(zeros: x.shape)
     let source = x.buffer.pointer, target = out.buffer.pointer
@@ -41,7 +42,7 @@ public final class Softmax: Op, @unchecked Sendable {
     return [out]
   }
 
-  public func backward(_ pass: BackwardPass) throws -> [Value?] {
+  func backward(_ pass: BackwardPass) throws -> [Value?] {
     guard pass.needsGradient[0], let dyValue = pass.outputGradients[0] else { return [nil] }
     let output = pass.outputs[0], dyPlain = try Reorder.value(dyValue, to: .plain)
     let dx = Value(zeros: pass.inputs[0].shape)

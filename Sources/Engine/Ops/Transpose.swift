@@ -1,6 +1,7 @@
 /// ONNX Transpose: output axis i is input axis perm[i] (default: reversed). Backward: the inverse permutation.
-public final class Transpose: Op, @unchecked Sendable {
+public final class Transpose: Op, ExecutableOp, @unchecked Sendable {
   public let typeName = "Transpose"
+  public let traits: OpTraits = []
   public let permutation: [Int]?
   public init(permutation: [Int]?) { self.permutation = permutation }
 
@@ -28,13 +29,13 @@ public final class Transpose: Op, @unchecked Sendable {
     return (map, outShape)
   }
 
-  public func forward(_ inputs: [Value]) throws -> [Value] {
+  func forward(_ inputs: [Value]) throws -> [Value] {
     let x = try Reorder.value(inputs[0], to: .plain)
     let (m, shape) = try map(x.shape)
     return [GatherMap.gather(x, map: m, shape: shape)]
   }
 
-  public func backward(_ pass: BackwardPass) throws -> [Value?] {
+  func backward(_ pass: BackwardPass) throws -> [Value?] {
     guard pass.needsGradient[0], let dy = pass.outputGradients[0] else { return [nil] }
     let (m, _) = try map(pass.inputs[0].shape)
     return [GatherMap.scatter(try Reorder.value(dy, to: .plain), map: m, shape: pass.inputs[0].shape)]

@@ -88,8 +88,8 @@ public struct Occlusion: VisualizationMethod {
     var result: [[Float]] = []
     if incremental {
       // `batch` windows of one size (those cut at an edge are smaller) at a time through the changed
-      // regions only (IncrementalForward).
-      let forward = try IncrementalForward(network: network, image: image)
+      // regions only (the engine's IncrementalForward).
+      let forward = try IncrementalForward(network: network, image: image, scoreName: ClassScores.tensorName(network))
       let regions = corners.map { top, left in
         Region(top: top, left: left, bottom: min(top + window, height), right: min(left + window, width))
       }
@@ -124,7 +124,7 @@ public struct Occlusion: VisualizationMethod {
         }
         copies.append(copy)
       }
-      result.append(contentsOf: ClassScores.rows(try ScoreGradients.scores(network, Tensor.batch(copies))))
+      result.append(contentsOf: try ScoreGradients.scores(network, Tensor.batch(copies)).rows)
       start = end
     }
     return result
