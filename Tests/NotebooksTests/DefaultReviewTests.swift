@@ -70,6 +70,39 @@ let reviewNeeds = isReleaseBuild && FileManager.default.fileExists(atPath: "/usr
           + "\(String(format: "%.1f", second.seconds)) s (\(String(format: "%.1f", first.seconds / second.seconds))× faster), \(pages) pages")
   }
 
+  /// Two renders from empty caches, in two folders, give the same bytes: nothing in a figure or caption may
+  /// depend on timing or on the folder (the cached re-render above reads stored outputs, so it cannot show this).
+  @Test(.enabled(if: reviewNeeds)) func freshRendersAreByteIdentical() throws {
+    let notebook = """
+      ---
+      title: Determinism
+      date: 2026-12-01
+      images:
+        cat: \(repositoryRoot.appendingPathComponent("Reports/images/chelsea.png").path)
+      ---
+
+      # Steps
+
+      ```convlens
+      class-visualization: {target: espresso, preset: cs231n, steps: 10}
+      ```
+
+      ```convlens
+      compare: {image: cat, methods: [grad-cam, saliency]}
+      ```
+      """
+    var outputs: [[Data]] = []
+    for _ in 0..<2 {
+      let workspace = try TestWorkspace()
+      let url = try workspace.write("fresh.md", notebook)
+      let result = try NotebookRenderer.render(workspace.request(url))
+      #expect(result.cacheHits == 0)
+      outputs.append(try ["fresh.pdf", "fresh.html"].map { try Data(contentsOf: workspace.outDirectory.appendingPathComponent($0)) })
+    }
+    #expect(outputs[0][0] == outputs[1][0], "two fresh renders give different PDFs")
+    #expect(outputs[0][1] == outputs[1][1], "two fresh renders give different HTML")
+  }
+
   /// The paginator's page plan: no page more than a third empty, except the title/contents page, a
   /// page before a level-1 heading and the last page. Prints every page's empty share.
   static func checkPagesAreFull(_ document: ReportDocument) throws {
