@@ -82,13 +82,14 @@ struct ExplainCommand: ParsableCommand {
   /// The display options as the notebook's display keys (one set of rules, `DisplaySettings`).
   func displaySettings() throws -> DisplaySettings {
     var settings = DisplaySettings()
-    let given: [(String, String?)] = [("display", display), ("sign", sign), ("clip", clip.map { String($0) }), ("colormap", colormap),
-                                      ("alpha", alpha.map { String($0) })]
-    for case let (key, text?) in given {
+    let given: [(String, SettingValue?)] = [("display", display.map { .string($0) }), ("sign", sign.map { .string($0) }),
+                                            ("clip", clip.map { .double($0) }), ("colormap", colormap.map { .string($0) }),
+                                            ("alpha", alpha.map { .double($0) })]
+    for case let (key, value?) in given {
       do {
-        try settings.set(key, to: text)
-      } catch let error as NotebookError {
-        throw ValidationError("--\(key): \(error.message)")
+        try settings.set(key, to: value)
+      } catch let error as MethodError {
+        throw ValidationError("--\(key): \(error.description)")
       }
     }
     return settings
@@ -108,7 +109,7 @@ struct ExplainCommand: ParsableCommand {
         guard type.settingNames.contains("layer") else { throw CommandError("\(type.name) has no target layer; drop --layer") }
         values["layer"] = .string(layer)
       }
-      let explainer = try MethodRegistry.decode(type, settings: values)
+      let explainer = try type.make(settings: values)
       let loaded = try LoadedModel.load(path: model, labelsPath: labels, presetName: preset)
       let inputs = try ModelInput.load(paths: image, preset: loaded.preset)
       let several = inputs.count > 1

@@ -108,7 +108,7 @@ struct TinyNetworkMethodTests {
       if type.name == "occlusion" { settings = ["window": .int(4), "stride": .int(2)] }
       if type.name == "smoothgrad" { settings = ["steps": .int(3)] }
       if type.name == "integrated-gradients" { settings = ["steps": .int(4)] }
-      let method = try MethodRegistry.decode(type, settings: settings)
+      let method = try type.make(settings: settings)
       let output = try method.run(context(network, image))
       let count = layerItems(output).count + pixelItems(output).count
       #expect(count == 1, "\(type.name)")

@@ -112,9 +112,9 @@ import Testing
       try MapDisplay(DisplaySettings(sign: .all)).show(.layerMap([0, 1], height: 1, width: 2, signed: false), picture: nil, size: [1, 2])
     }
     var settings = DisplaySettings()
-    #expect(throws: NotebookError.self) { try settings.set("sign", to: "both") }
-    #expect(throws: NotebookError.self) { try settings.set("clip", to: "80") }
-    try settings.set("colormap", to: "viridis")
+    #expect(throws: MethodError.self) { try settings.set("sign", to: .string("both")) }
+    #expect(throws: MethodError.self) { try settings.set("clip", to: .int(80)) }
+    try settings.set("colormap", to: .string("viridis"))
     #expect(settings.colormap == .viridis)
   }
 }

@@ -8,33 +8,19 @@ import Foundation
 public struct ClassVisualization: VisualizationMethod {
   public static let name = "class-visualization"
   public static let summary = "A picture that maximises a class score by gradient ascent; presets simonyan, cs231n, yosinski, lucid."
-  public static let settingsHelp: [(String, String)] = [
-    ("preset", "simonyan, cs231n, yosinski or lucid (default lucid)"),
-    ("steps", "gradient steps (default: the preset's)"),
-    ("learning-rate", "step size (default: the preset's)"),
-    ("l2", "λ of −λ‖x‖² (simonyan, cs231n; default: the preset's)"),
-    ("preprocess", "how a [0, 1] picture becomes the model input: efficientnet-lite (default), imagenet or none"),
-  ]
   public var preset = ClassVisualizationPreset.named(.lucid)
   public var scaling = InputScaling.efficientNetLite
 
+  /// `preset` comes first: it sets the steps, learning rate and λ the later keys may change.
+  public static let settings: [Setting<ClassVisualization>] = [
+    Setting("preset", \.preset, "simonyan, cs231n, yosinski or lucid"),
+    Setting("steps", \.preset.steps, "gradient steps", default: "the preset's", .atLeast(1)),
+    Setting("learning-rate", \.preset.learningRate, "step size", default: "the preset's", .positive),
+    Setting("l2", \.preset.l2, "λ of −λ‖x‖² (simonyan, cs231n)", default: "the preset's", .atLeast(0)),
+    Setting("preprocess", \.scaling, "how a [0, 1] picture becomes the model input: efficientnet-lite, imagenet or none"),
+  ]
+
   public init() {}
-  public init(from decoder: Decoder) throws {
-    let settings = try SettingsReader(decoder, method: Self.name, known: Self.settingNames)
-    let presetName = try settings.value("preset", default: "lucid")
-    guard let name = ClassVisualizationPreset.Name(rawValue: presetName.lowercased()) else {
-      let names = ClassVisualizationPreset.Name.allCases.map(\.rawValue)
-      throw MethodError("class-visualization: unknown preset '\(presetName)'; choose one of \(names.joined(separator: ", "))")
-    }
-    preset = .named(name)
-    preset.steps = try settings.value("steps", default: preset.steps)
-    preset.learningRate = try settings.value("learning-rate", default: preset.learningRate)
-    preset.l2 = try settings.value("l2", default: preset.l2)
-    scaling = try InputScaling.named(settings.value("preprocess", default: scaling.name))
-    guard preset.steps >= 1, preset.learningRate > 0, preset.l2 >= 0 else {
-      throw MethodError("class-visualization: steps must be at least 1, learning-rate positive and l2 at least 0")
-    }
-  }
 
   public func run(_ context: MethodContext) throws -> MethodOutput {
     let shape = try context.validatedImageShape()

@@ -10,16 +10,7 @@ import Foundation
 public struct NearestNeighbours: VisualizationMethod {
   public static let name = "neighbours"
   public static let summary = "Dataset images closest to each query by cosine similarity of features at a layer (and of pixels)."
-  public static let settingsHelp: [(String, String)] = [
-    ("layer", "auto (the global-pool output) or a tensor name"),
-    ("k", "neighbours per query (default 5)"),
-    ("queries", "images (the step's, default) or dataset: the first per-class images of each dataset class"),
-    ("per-class", "queries per class with queries: dataset (default 1)"),
-    ("pixels", "also rank by cosine similarity of the model's input tensors (default false)"),
-    ("include-query", "keep a query that is in the dataset in its own list (default false)"),
-    ("batch", "dataset images per forward pass (default 16)"),
-  ]
-  public enum Queries: String, Decodable, Sendable { case images, dataset }
+  public enum Queries: String, Sendable, CaseIterable, SettingChoice { case images, dataset }
   public var layer: LayerChoice = .auto
   public var k = 5
   public var queries: Queries = .images
@@ -28,22 +19,17 @@ public struct NearestNeighbours: VisualizationMethod {
   public var includeQuery = false
   public var batch = 16
 
+  public static let settings: [Setting<NearestNeighbours>] = [
+    Setting("layer", \.layer, "auto (the global-pool output) or a tensor name"),
+    Setting("k", \.k, "neighbours per query", .atLeast(1)),
+    Setting("queries", \.queries, "images (the step's) or dataset: the first per-class images of each dataset class"),
+    Setting("per-class", \.perClass, "queries per class with queries: dataset", .atLeast(1)),
+    Setting("pixels", \.pixels, "also rank by cosine similarity of the model's input tensors"),
+    Setting("include-query", \.includeQuery, "keep a query that is in the dataset in its own list"),
+    Setting("batch", \.batch, "dataset images per forward pass", .atLeast(1)),
+  ]
+
   public init() {}
-  public init(from decoder: Decoder) throws {
-    let settings = try SettingsReader(decoder, method: Self.name, known: Self.settingNames)
-    layer = try settings.value("layer", default: layer)
-    k = try settings.value("k", default: k)
-    let queryText = try settings.value("queries", default: queries.rawValue)
-    guard let chosen = Queries(rawValue: queryText) else {
-      throw MethodError("neighbours: queries must be images (the step's) or dataset, got '\(queryText)'")
-    }
-    queries = chosen
-    perClass = try settings.value("per-class", default: perClass)
-    pixels = try settings.value("pixels", default: pixels)
-    includeQuery = try settings.value("include-query", default: includeQuery)
-    batch = try settings.value("batch", default: batch)
-    guard k >= 1, batch >= 1, perClass >= 1 else { throw MethodError("neighbours: k, per-class and batch must be at least 1") }
-  }
 
   public func run(_ context: MethodContext) throws -> MethodOutput {
     let dataset = try context.requireDataset(Self.name)

@@ -9,21 +9,12 @@ import Foundation
 public struct AverageDrop: EvaluationMethod {
   public static let name = "average-drop"
   public static let summary = "Average Drop and Increase in Confidence of another method's maps on image ⊙ map (Chattopadhay et al. 2018)."
-  public static let settingsHelp: [(String, String)] = [
-    ("method", "the method whose maps are judged (default grad-cam)"),
-    ("batch", "explanation images per forward pass (default 16)"),
-    JudgedMethod.help,
-  ]
-  public var judged: JudgedMethod
+  public var judged = JudgedMethod()
   public var batch = 16
 
-  public init(from decoder: Decoder) throws {
-    let own = Self.ownSettingNames
-    let (judged, settings) = try JudgedMethod.read(decoder, evaluation: Self.name, own: own)
-    self.judged = judged
-    batch = try settings.value("batch", default: batch)
-    guard batch >= 1 else { throw MethodError("\(Self.name): batch must be at least 1, got \(batch)") }
-  }
+  public static let settings: [Setting<AverageDrop>] = [.method, Setting("batch", \.batch, "explanation images per forward pass", .atLeast(1))]
+
+  public init() {}
 
   public func run(_ context: MethodContext) throws -> MethodOutput {
     let shape = try context.validatedImageShape()

@@ -9,38 +9,23 @@ import Foundation
 public struct DeletionInsertion: EvaluationMethod {
   public static let name = "deletion-insertion"
   public static let summary = "Deletion and insertion curves and AUCs of another method's maps (Petsiuk et al., RISE, 2018)."
-  public static let settingsHelp: [(String, String)] = [
-    ("method", "the method whose maps are judged (default grad-cam)"),
-    ("steps", "perturbation steps from 0 to every pixel (default 20)"),
-    ("batch", "perturbed images per forward pass (default 16)"),
-    ("baseline", "what deleted pixels become: zero (0 in normalised space, the dataset mean colour; default) or blur"),
-    ("blur-sigma", "σ in pixels of the Gaussian blur that insertion starts from (default 5, RISE's)"),
-    JudgedMethod.help,
-  ]
-  public enum Baseline: String, Decodable, Sendable { case zero, blur }
+  public enum Baseline: String, Sendable, CaseIterable, SettingChoice { case zero, blur }
 
-  public var judged: JudgedMethod
+  public var judged = JudgedMethod()
   public var steps = 20
   public var batch = 16
   public var baseline = Baseline.zero
   public var blurSigma = 5.0
 
-  public init(from decoder: Decoder) throws {
-    let own = Self.ownSettingNames
-    let (judged, settings) = try JudgedMethod.read(decoder, evaluation: Self.name, own: own)
-    self.judged = judged
-    steps = try settings.value("steps", default: steps)
-    batch = try settings.value("batch", default: batch)
-    let baselineName = try settings.value("baseline", default: baseline.rawValue)
-    guard let chosen = Baseline(rawValue: baselineName.lowercased()) else {
-      throw MethodError("\(Self.name): baseline must be zero or blur, got '\(baselineName)'")
-    }
-    baseline = chosen
-    blurSigma = try settings.value("blur-sigma", default: blurSigma)
-    guard steps >= 1, batch >= 1, blurSigma > 0 else {
-      throw MethodError("\(Self.name): steps, batch and blur-sigma must be positive (got \(steps), \(batch), \(blurSigma))")
-    }
-  }
+  public static let settings: [Setting<DeletionInsertion>] = [
+    .method,
+    Setting("steps", \.steps, "perturbation steps from 0 to every pixel", .atLeast(1)),
+    Setting("batch", \.batch, "perturbed images per forward pass", .atLeast(1)),
+    Setting("baseline", \.baseline, "what deleted pixels become: zero (0 in normalised space, the dataset mean colour) or blur"),
+    Setting("blur-sigma", \.blurSigma, "σ in pixels of the Gaussian blur that insertion starts from (RISE's 5)", .positive),
+  ]
+
+  public init() {}
 
   public func run(_ context: MethodContext) throws -> MethodOutput {
     let shape = try context.validatedImageShape()

@@ -10,33 +10,30 @@ import Foundation
 public struct SanityCheck: EvaluationMethod {
   public static let name = "sanity-check"
   public static let summary = "Cascading weight randomisation from the top (Adebayo et al. 2018): rank correlation of each map with the original."
-  public static let settingsHelp: [(String, String)] = [
-    ("method", "the method whose maps are checked (default grad-cam)"),
-    ("layers", "layers to randomise from the top, one per step: all (default), a count n (the top n), or names"),
-    ("seed", "seed of the random weights (default: the run's seed)"),
-    ("init", "truncated-normal (σ of the layer's own weights, cut at ±2σ; default) or kaiming"),
-    ("ssim", "also report SSIM of the min-max scaled maps (default true)"),
-    JudgedMethod.help,
-  ]
   /// Which layers to randomise.
-  public enum LayerSelection: Decodable, Sendable, Equatable, CustomStringConvertible {
+  public enum LayerSelection: Sendable, Equatable, CustomStringConvertible, SettingConvertible {
     case all
     case top(Int)
     case named([String])
 
-    public init(from decoder: Decoder) throws {
-      let container = try decoder.singleValueContainer()
-      if let count = try? container.decode(Int.self) {
-        self = .top(count)
-      } else if let names = try? container.decode([String].self) {
-        self = .named(names)
-      } else {
-        let text = try container.decode(String.self).trimmingCharacters(in: .whitespaces)
+    public init(setting value: SettingValue) throws {
+      switch value {
+      case .int(let count): self = .top(count)
+      case .list(let items):
+        self = .named(try items.map { item in
+          guard case .string(let name) = item else { throw SettingMismatch.kind }
+          return name
+        })
+      case .string(let given):
+        let text = given.trimmingCharacters(in: .whitespaces)
         if text.lowercased() == "all" { self = .all } else if let count = Int(text) { self = .top(count) } else {
           self = .named(text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) })
         }
+      case .double, .bool: throw SettingMismatch.kind
       }
     }
+    public static var settingKind: String { "all, a count or layer names" }
+    public var settingText: String { description }
 
     public var description: String {
       switch self {
@@ -66,27 +63,21 @@ public struct SanityCheck: EvaluationMethod {
     }
   }
 
-  public var judged: JudgedMethod
+  public var judged = JudgedMethod()
   public var layers = LayerSelection.all
   public var seed: Int?
   public var initialisation = WeightInitialisation.truncatedNormal
   public var ssim = true
 
-  public init(from decoder: Decoder) throws {
-    let own = Self.ownSettingNames
-    let (judged, settings) = try JudgedMethod.read(decoder, evaluation: Self.name, own: own)
-    self.judged = judged
-    layers = try settings.value("layers", default: layers)
-    let givenSeed = try settings.value("seed", default: -1)
-    seed = givenSeed >= 0 ? givenSeed : nil
-    let initName = try settings.value("init", default: initialisation.rawValue)
-    guard let chosen = WeightInitialisation(rawValue: initName.lowercased()) else {
-      let names = WeightInitialisation.allCases.map(\.rawValue)
-      throw MethodError("\(Self.name): unknown init '\(initName)'; choose one of \(names.joined(separator: ", "))")
-    }
-    initialisation = chosen
-    ssim = try settings.value("ssim", default: ssim)
-  }
+  public static let settings: [Setting<SanityCheck>] = [
+    .method,
+    Setting("layers", \.layers, "layers to randomise from the top, one per step: all, a count n (the top n), or names"),
+    Setting("seed", \.seed, "seed of the random weights", default: "the run's seed", .atLeast(0)),
+    Setting("init", \.initialisation, "truncated-normal (σ of the layer's own weights, cut at ±2σ) or kaiming"),
+    Setting("ssim", \.ssim, "also report SSIM of the min-max scaled maps"),
+  ]
+
+  public init() {}
 
   public func run(_ context: MethodContext) throws -> MethodOutput {
     _ = try context.validatedImageShape()
@@ -143,3 +134,6 @@ public struct SanityCheck: EvaluationMethod {
     return result
   }
 }
+
+/// The initialisations a sanity check may draw random weights from (`init: kaiming`).
+extension WeightInitialisation: SettingChoice {}
