@@ -187,6 +187,6 @@ struct ExplainRecord: Encodable {
   let raw: String?
   let target: ClassInfo
   let conventions: [Convention]
-  let measurements: [Methods.Measurement]
+  let measurements: [Metric]
   let milliseconds: Double
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Engine
 import Foundation
+import Methods
 import ModelLoading
 
 /// `convlens predict`: top-k classes for images or preprocessed tensors.
@@ -50,12 +51,8 @@ struct PredictCommand: ParsableCommand {
         let classes = output.count / max(group.count, 1)
         for (index, item) in group.enumerated() {
           let row = Array(output.values[index * classes ..< (index + 1) * classes])
-          let probabilities = softmax(row)
-          let ranked = row.indices.sorted { row[$0] != row[$1] ? row[$0] > row[$1] : $0 < $1 }.prefix(top)
-          records.append(PredictionRecord(
-            input: item.name,
-            top: ranked.map { .init(index: $0, label: loaded.label($0), probability: probabilities[$0], logit: row[$0]) },
-            logits: logits ? row : nil))
+          records.append(PredictionRecord(input: item.name, top: Predictions.top(top, row: row, label: loaded.label),
+                                          logits: logits ? row : nil))
         }
       }
       if json {
@@ -76,14 +73,8 @@ struct PredictCommand: ParsableCommand {
 }
 
 struct PredictionRecord: Encodable {
-  struct Entry: Encodable {
-    let index: Int
-    let label: String
-    let probability: Float
-    let logit: Float
-  }
   let input: String
-  let top: [Entry]
+  let top: [ClassInfo]
   let logits: [Float]?
 }
 

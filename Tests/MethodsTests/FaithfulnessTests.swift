@@ -113,7 +113,7 @@ struct FaithfulnessTests {
     for (item, mapItem) in zip(evaluation.items, layerMaps.items) {
       let explained = Faithfulness.explanationImage(image.values, map: mapItem.map.values, channels: 1)
       let scores = try ScoreGradients.scores(network, Tensor(shape: image.shape, values: explained)).values
-      let o = ClassScores.softmax(scores)[item.target.index]
+      let o = softmax(scores)[item.target.index]
       #expect(abs((item.measurements.first { $0.name == "O (image ⊙ map)" }?.value ?? -1) - Double(o)) < 1e-5)
       let y = mapItem.target.probability
       drops.append(100 * Double(max(0, y - o) / y))

@@ -65,7 +65,7 @@ public struct ChannelMasking: VisualizationMethod {
                      "", BehaviourMath.format(target.logit), BehaviourMath.format(joint), BehaviourMath.format(joint - target.logit)])
       }
     }
-    let table = Table(header: ["image", "class", "channel(s) zeroed", "mean activation", "y", "y zeroed", "Δy"], rows: rows)
+    let table = ResultTable(header: ["image", "class", "channel(s) zeroed", "mean activation", "y", "y zeroed", "Δy"], rows: rows)
     return MethodOutput(.imageGrid(ImageGrid(columns: min(top, 8), cells: cells, table: table)), conventions: [
       Convention("method", "channel masking"), Convention("layer", "\(name) [\(c), \(h), \(w)]"),
       Convention("score", "pre-softmax logit of '\(scoreName)'"),

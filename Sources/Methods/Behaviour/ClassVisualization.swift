@@ -47,7 +47,7 @@ public struct ClassVisualization: VisualizationMethod {
       }
       let seconds = Date().timeIntervalSince(started)
       let finalRow = try score.scores(scaling.input(fromPicture: picture))
-      let probability = ClassScores.softmax(finalRow)[classIndex]
+      let probability = softmax(finalRow)[classIndex]
       let energy = ImageFilters.highFrequencyEnergy(picture, height: shape[2], width: shape[3])
       let label = context.className(classIndex)
       cells.append(ImageGrid.Cell(image: Tensor(shape: [3, shape[2], shape[3]], values: picture),

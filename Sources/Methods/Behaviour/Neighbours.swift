@@ -52,14 +52,14 @@ public struct NearestNeighbours: VisualizationMethod {
     }
     // Query copies in the dataset (excluded unless include-query): found once, used by both rankings.
     var excluded: [[Int]] = []
-    var lists: [[Neighbours.Match]] = []
+    var lists: [[(datasetIndex: Int, score: Float)]] = []
     let rows = (0..<features.count).map(features.row), rowNorms = rows.map(Self.norm)
     for query in 0..<count {
       let scores = Self.cosines(Self.row(queryFeatures.values, query, features.dimension), rows, norms: rowNorms)
       excluded.append(includeQuery ? [] : try Self.copies(of: images.item(query), in: dataset, scores: scores))
       lists.append(Self.best(scores, excluding: excluded[query], k: k))
     }
-    var pixelLists: [[Neighbours.Match]] = []
+    var pixelLists: [[(datasetIndex: Int, score: Float)]] = []
     if pixels {
       let pixelDimension = images.count / count
       let database = try (0..<dataset.count).map { index -> ArraySlice<Float> in
@@ -83,7 +83,7 @@ public struct NearestNeighbours: VisualizationMethod {
     if let queryIndices {
       conventions.append(Convention("queries", "the first \(perClass) dataset image(s) of each class, \(queryIndices.count) in all"))
       // How often a neighbour shares the query's class: the number the two rankings differ in.
-      func sameClass(_ lists: [[Neighbours.Match]]) -> String {
+      func sameClass(_ lists: [[(datasetIndex: Int, score: Float)]]) -> String {
         let pairs = zip(queryIndices, lists).flatMap { query, matches in matches.map { (dataset.label(at: query), dataset.label(at: $0.datasetIndex)) } }
         return "\(pairs.filter { $0.0 != nil && $0.0 == $0.1 }.count) of \(pairs.count)"
       }
@@ -92,8 +92,10 @@ public struct NearestNeighbours: VisualizationMethod {
     }
     let found = excluded.reduce(0) { $0 + $1.count }
     conventions.append(Convention("query", includeQuery ? "kept when in the dataset" : "excluded from its own list (\(found) found in the dataset)"))
-    return MethodOutput(.neighbours(Neighbours(queries: lists, pixelQueries: pixelLists, queryIndices: queryIndices)),
-                        conventions: conventions)
+    let matches = { (list: [(datasetIndex: Int, score: Float)]) in try list.map { try Self.match($0.datasetIndex, score: $0.score, in: dataset) } }
+    let neighbours = Neighbours(queries: try lists.map(matches), pixelQueries: try pixelLists.map(matches),
+                                queryItems: try queryIndices?.map { try Self.match($0, score: 1, in: dataset) })
+    return MethodOutput(.neighbours(neighbours), conventions: conventions)
   }
 
   /// The first `perClass` indices of each class, classes in label order (unlabelled items last).
@@ -112,12 +114,18 @@ public struct NearestNeighbours: VisualizationMethod {
     return zip(rows, norms).map { dot(query, $0) / max(queryNorm * $1, 1e-12) }
   }
 
-  /// The `k` best-scoring indices, `excluding` some, largest first.
-  static func best(_ scores: [Float], excluding: [Int], k: Int) -> [Neighbours.Match] {
+  /// The `k` best-scoring indices with their scores, `excluding` some, largest first.
+  static func best(_ scores: [Float], excluding: [Int], k: Int) -> [(datasetIndex: Int, score: Float)] {
     var scores = scores
     for index in excluding { scores[index] = -.infinity }
-    return BehaviourMath.topIndices(scores, count: min(k, scores.count)).filter { scores[$0] > -.infinity }
-      .map { Neighbours.Match(datasetIndex: $0, score: scores[$0]) }
+    return BehaviourMath.topIndices(scores, count: min(k, scores.count)).filter { scores[$0] > -.infinity }.map { ($0, scores[$0]) }
+  }
+
+  /// Dataset item `index` as a neighbours grid shows it: its class and the picture the model saw.
+  static func match(_ index: Int, score: Float, in dataset: any DatasetSource) throws -> Neighbours.Match {
+    let label = dataset.label(at: index).map { dataset.className(for: $0) } ?? "#\(index)"
+    return Neighbours.Match(datasetIndex: index, score: score, label: label,
+                            thumbnail: Thumbnail(try DatasetBatches.displayImage(dataset, at: index)))
   }
 
   static func row(_ values: [Float], _ index: Int, _ dimension: Int) -> ArraySlice<Float> {

@@ -32,8 +32,8 @@ public struct AverageDrop: EvaluationMethod {
     let items = maps.enumerated().map { index, map in
       let (y, o) = (original[index], explained[index])
       return Evaluation.Item(imageIndex: map.imageIndex, target: map.target, measurements: [
-        Measurement("Y (image)", Double(y)), Measurement("O (image ⊙ map)", Double(o)),
-        Measurement("drop %", y > 0 ? 100 * Double(max(0, y - o) / y) : 0), Measurement("increase", o > y ? 1 : 0),
+        Metric("Y (image)", Double(y)), Metric("O (image ⊙ map)", Double(o)),
+        Metric("drop %", y > 0 ? 100 * Double(max(0, y - o) / y) : 0), Metric("increase", o > y ? 1 : 0),
       ])
     }
     let (drop, increase) = Faithfulness.averageDrop(original: original, explained: explained)
@@ -45,7 +45,7 @@ public struct AverageDrop: EvaluationMethod {
       Convention("batch", String(batch)),
     ]
     return MethodOutput(.evaluation(Evaluation(method: judged.name, signed: signed, items: items, summary: [
-      Measurement("Average Drop %", drop), Measurement("Increase in Confidence %", increase),
+      Metric("Average Drop %", drop), Metric("Increase in Confidence %", increase),
     ])), conventions: conventions)
   }
 }

@@ -50,13 +50,13 @@ public struct DeletionInsertion: EvaluationMethod {
       let curve = Curve(xLabel: "fraction of pixels deleted / inserted", yLabel: "p(\(map.target.label))",
                         series: [.init(name: "deletion", x: x, y: deletion), .init(name: "insertion", x: x, y: insertion)])
       items.append(Evaluation.Item(imageIndex: map.imageIndex, target: map.target, measurements: [
-        Measurement("deletion AUC", Faithfulness.auc(deletion)), Measurement("insertion AUC", Faithfulness.auc(insertion)),
+        Metric("deletion AUC", Faithfulness.auc(deletion)), Metric("insertion AUC", Faithfulness.auc(insertion)),
       ], curve: curve))
     }
     context.progress(Self.name, maps.count, maps.count)
     let mean = { (name: String) in items.reduce(0.0) { $0 + ($1.measurements.first { $0.name == name }?.value ?? 0) } / Double(max(items.count, 1)) }
-    let summary = items.count > 1 ? [Measurement("mean deletion AUC", mean("deletion AUC")),
-                                     Measurement("mean insertion AUC", mean("insertion AUC"))] : []
+    let summary = items.count > 1 ? [Metric("mean deletion AUC", mean("deletion AUC")),
+                                     Metric("mean insertion AUC", mean("insertion AUC"))] : []
     let conventions = [Convention("method", Self.name)] + JudgedMethod.conventions(judgedConventions) + [
       Convention("order", "pixels by decreasing map value (CAM maps upsampled bilinearly to the input first), ties in raster order"),
       Convention("steps", "\(steps) (≈\(shape[2] * shape[3] / steps) pixels each, all channels)"),

@@ -109,7 +109,7 @@ public struct SanityCheck: EvaluationMethod {
     context.progress(Self.name, cascade.count, cascade.count)
     let items = originals.enumerated().map { index, original in
       Evaluation.Item(imageIndex: original.imageIndex, target: original.target,
-                      measurements: (panels[index].last?.measurements ?? []).map { Measurement("\($0.name), all \(cascade.count) randomised", $0.value) },
+                      measurements: (panels[index].last?.measurements ?? []).map { Metric("\($0.name), all \(cascade.count) randomised", $0.value) },
                       panels: panels[index])
     }
     let names = cascade.map(\.name)
@@ -126,10 +126,10 @@ public struct SanityCheck: EvaluationMethod {
   }
 
   /// Spearman ρ (and SSIM) of a recomputed map with the original, both [h, w].
-  func compare(_ original: Tensor, _ map: Tensor) -> [Measurement] {
-    var result = [Measurement("spearman", MapComparison.spearman(original.values, map.values))]
+  func compare(_ original: Tensor, _ map: Tensor) -> [Metric] {
+    var result = [Metric("spearman", MapComparison.spearman(original.values, map.values))]
     if ssim, original.rank == 2, original.shape == map.shape {
-      result.append(Measurement("ssim", MapComparison.ssim(original.values, map.values, height: original.shape[0], width: original.shape[1])))
+      result.append(Metric("ssim", MapComparison.ssim(original.values, map.values, height: original.shape[0], width: original.shape[1])))
     }
     return result
   }

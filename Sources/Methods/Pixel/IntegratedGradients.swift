@@ -27,7 +27,7 @@ public struct IntegratedGradients: VisualizationMethod {
     return try PixelAttributionRunner.run(context, method: Self.name, signed: true, reduction: .sum,
                                           conventions: conventions) { classes in
       var values: [Tensor] = []
-      var measurements: [[Measurement]] = []
+      var measurements: [[Metric]] = []
       for imageIndex in 0..<context.imageCount {
         let image = context.images.item(imageIndex)  // [1, C, H, W]
         let path = nodes.map { alpha in
@@ -47,8 +47,8 @@ public struct IntegratedGradients: VisualizationMethod {
         let total = attribution.reduce(0.0) { $0 + Double($1) }
         let difference = Double(result.scores[steps]) - Double(result.scores[steps + 1])
         values.append(Tensor(shape: Array(image.shape.dropFirst()), values: attribution))
-        measurements.append([Measurement("completeness gap", total - difference),
-                             Measurement("score difference y(x) - y(baseline)", difference)])
+        measurements.append([Metric("completeness gap", total - difference),
+                             Metric("score difference y(x) - y(baseline)", difference)])
       }
       return (values, measurements)
     }
