@@ -1,29 +1,20 @@
-// Document -> the values the HTML templates read: Encodable structs, one per template, with every
-// key their template asks for (flags such as hasLabel instead of optional values), because
+// Document -> the values the HTML templates read: Encodable structs, one per template object, with
+// every key their template asks for (flags such as hasLabel instead of optional values), because
 // Mustache looks a missing key up in the enclosing context and would print a parent's value instead.
 // `HTMLContextBuilder` fills them with one exhaustive switch over the document's blocks; `HTMLBlock`
 // has one case per section of the block loop in report.html.mustache.
 import Document
-import Foundation
 
 struct HTMLPage: Encodable {
   struct ContentsEntry: Encodable {
     let level: Int
-    let anchor: String
-    let number: String
+    let anchor, number: String
     let hasNumber: Bool
     let text: String
   }
-  let lang: String
-  let title: String
-  let css: String
-  let script: String
-  let scriptHash: String
-  let contentsTitle: String
-  /// nil, not "", when absent: the template shows the line only for a value.
-  let subtitle: String?
-  let author: String?
-  let meta: String?
+  let lang, title, css, script, scriptHash, contentsTitle: String
+  /// nil, not "", when absent: the template shows these lines only for a value.
+  let subtitle, author, meta: String?
   let contents: [ContentsEntry]
   let hasContents: Bool
   let blocks: [HTMLBlock]
@@ -40,8 +31,7 @@ enum HTMLBlock: Encodable {
 
   struct Heading: Encodable {
     let tag: Int
-    let anchor: String
-    let number: String
+    let anchor, number: String
     let hasNumber: Bool
     let text: String
   }
@@ -49,86 +39,52 @@ enum HTMLBlock: Encodable {
 }
 
 struct PanelContext: Encodable {
-  let src: String
-  let hasOverlay: Bool
-  let overlay: String
-  let hasLabel: Bool
-  let label: String
-  let alt: String
+  let src: String, hasOverlay: Bool, overlay: String
+  let hasLabel: Bool, label: String, alt: String
   let pixelated: Bool
 }
 
 struct ColorbarContext: Encodable {
-  let title: String
-  let min: String
-  let max: String
-  let gradient: String
+  let title, min, max, gradient: String
 }
 
+/// A figure: its class switcher's variants, the overlay slider, the colorbar, the caption.
 struct FigureContext: Encodable {
   struct Variant: Encodable {
-    let index: Int
-    let label: String
-    let selected: Bool
+    let index: Int, label: String, selected: Bool
     let panels: [PanelContext]
   }
-  let anchor: String
-  let kind: String
-  let label: String
-  let caption: String
-  let variants: [Variant]
-  let hasVariants: Bool
-  let hasSlider: Bool
-  let alpha: String
-  let alphaPercent: Int
-  let opacityLabel: String
+  let anchor, kind, label, caption: String
+  let variants: [Variant], hasVariants: Bool
+  let hasSlider: Bool, alpha: String, alphaPercent: Int, opacityLabel: String
   let colorbar: ColorbarContext?
 }
 
+/// A grid of tiles under column titles, with the overlay slider and one colorbar per scale.
 struct GridContext: Encodable {
   struct Tile: Encodable {
     let panels: [PanelContext]
-    let hasLabel: Bool
-    let label: String
+    let hasLabel: Bool, label: String
   }
   struct Header: Encodable {
-    let title: String
-    let span: Int
+    let title: String, span: Int
   }
-  let anchor: String
-  let kind: String
-  let label: String
-  let caption: String
-  let columns: Int
-  let tiles: [Tile]
-  let headers: [Header]
-  let hasHeaders: Bool
-  let colorbars: [ColorbarContext]
-  let hasColorbars: Bool
-  let hasSlider: Bool
-  let alpha: String
-  let alphaPercent: Int
-  let opacityLabel: String
+  let anchor, kind, label, caption: String
+  let columns: Int, tiles: [Tile]
+  let headers: [Header], hasHeaders: Bool
+  let colorbars: [ColorbarContext], hasColorbars: Bool
+  let hasSlider: Bool, alpha: String, alphaPercent: Int, opacityLabel: String
 }
 
+/// A chart, drawn by the paged code into a PNG.
 struct ChartContext: Encodable {
-  let anchor: String
-  let label: String
-  let caption: String
-  let src: String
-  let widthPoints: String
+  let anchor, label, caption, src, widthPoints: String
 }
 
 struct TableContext: Encodable {
-  struct Cell: Encodable {
-    let text: String
-    let align: String
-  }
+  struct Cell: Encodable { let text, align: String }
   struct Row: Encodable { let cells: [Cell] }
-  let label: String
-  let hasCaption: Bool
-  let caption: String
-  let hasHeader: Bool
-  let header: [Cell]
+  let label: String, hasCaption: Bool, caption: String
+  let hasHeader: Bool, header: [Cell]
   let rows: [Row]
 }

@@ -10,17 +10,10 @@ struct PredictCommand: ParsableCommand {
     commandName: "predict",
     abstract: "Classify images (PNG/JPEG) or preprocessed .npy tensors with an ONNX model.")
 
-  @Option(name: .long, help: "ONNX model file (default: the bundled EfficientNet-Lite0).")
-  var model: String?
+  @OptionGroup var model: ModelOptions
 
   @Argument(help: "Images (PNG, JPEG), folders of images, or .npy float32 tensors [3,H,W] / [N,3,H,W].")
   var inputs: [String]
-
-  @Option(name: .long, help: "Preprocessing preset: efficientnet-lite, imagenet, none (default: the model's).")
-  var preset: String?
-
-  @Option(name: .long, help: "Class names, one per line (default: ImageNet's 1000 classes).")
-  var labels: String?
 
   @Option(name: .long, help: "How many classes to list per input.")
   var top: Int = 5
@@ -42,7 +35,7 @@ struct PredictCommand: ParsableCommand {
 
   func run() throws {
     try reportingErrors {
-      let loaded = try LoadedModel.load(path: model, labelsPath: labels, presetName: preset)
+      let loaded = try model.load()
       let items = try ModelInput.load(paths: inputs, preset: loaded.preset)
       var records: [PredictionRecord] = []
       for group in ModelInput.batches(items, size: batch) {

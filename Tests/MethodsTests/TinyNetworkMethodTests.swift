@@ -93,7 +93,7 @@ struct TinyNetworkMethodTests {
     }
   }
 
-  /// The model-decision methods (issue 5); the behaviour methods have their own tests.
+  /// The model-decision methods; the behaviour methods have their own tests.
   static let decisionMethods = ["saliency", "deconvnet", "guided-backprop", "smoothgrad", "integrated-gradients", "occlusion",
                                 "cam", "grad-cam", "grad-cam-plus-plus", "xgrad-cam", "hires-cam", "layer-cam", "score-cam",
                                 "ablation-cam", "eigen-cam", "guided-grad-cam"]

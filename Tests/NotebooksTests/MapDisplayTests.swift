@@ -4,7 +4,7 @@ import Methods
 import Testing
 @testable import Notebooks
 
-/// The display rules of METHODS.md ("Display, overlays and colour") against hand-computed values:
+/// The display rules (ARCHITECTURE.md, "Display: from a map to pixels") against hand-computed values:
 /// captum's sign and outlier clipping, Grad-CAM's min-max and signed scaling, the papers' RGB
 /// gradient pictures, and the errors for settings that do not apply.
 @Suite struct MapDisplayTests {

@@ -17,19 +17,21 @@ public struct Predictions: Sendable, Equatable, Codable {
     public var imageIndex: Int
     /// Most probable first; ties in class order.
     public var top: [ClassInfo]
-    public init(imageIndex: Int, top: [ClassInfo]) {
-      self.imageIndex = imageIndex
-      self.top = top
-    }
   }
   public var items: [Item]
-  public init(items: [Item]) { self.items = items }
 
-  /// The `count` most probable classes of each image of `images` [N, C, H, W] (forward only).
-  public static func top(_ count: Int, network: Network, images: Tensor, label: (Int) -> String) throws -> Predictions {
-    let output = try network.forward(images, mode: .fused).output()  // [N, K]
-    let rows = ClassScores.rows(output)
-    return Predictions(items: rows.enumerated().map { Item(imageIndex: $0.offset, top: top(count, row: $0.element, label: label)) })
+  /// The `count` most probable classes of each of `images` ([1, C, H, W] each, forward only); images
+  /// of one size run as one batch, sizes in the order they first appear.
+  public static func top(_ count: Int, network: Network, images: [Tensor], label: (Int) -> String) throws -> Predictions {
+    var items: [Item] = []
+    var sizes: [[Int]] = []
+    for image in images where !sizes.contains(image.shape) { sizes.append(image.shape) }
+    for size in sizes {
+      let group = images.indices.filter { images[$0].shape == size }
+      let output = try network.forward(Tensor.batch(group.map { images[$0] }), mode: .fused).output()  // [n, K]
+      items += zip(group, ClassScores.rows(output)).map { Item(imageIndex: $0, top: top(count, row: $1, label: label)) }
+    }
+    return Predictions(items: items.sorted { $0.imageIndex < $1.imageIndex })
   }
 
   /// The `count` most probable classes of one output row [K].

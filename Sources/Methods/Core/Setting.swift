@@ -156,21 +156,25 @@ public protocol SettingConvertible: Sendable {
   var settingText: String { get }
 }
 
+extension SettingConvertible where Self: LosslessStringConvertible {
+  public var settingText: String { String(self) }
+}
+
 extension Int: SettingConvertible {
+  public static var settingKind: String { "an integer" }
   public init(setting value: SettingValue) throws {
     guard case .int(let int) = value else { throw SettingMismatch.kind }
     self = int
   }
-  public static var settingKind: String { "an integer" }
-  public var settingText: String { String(self) }
 }
 
-extension Double: SettingConvertible {
+/// Float and Double settings: any number, an integer too.
+extension SettingConvertible where Self: BinaryFloatingPoint & LosslessStringConvertible {
   public init(setting value: SettingValue) throws {
     switch value {
-    case .int(let int): self = Double(int)
-    case .double(let double): self = double
-    default: throw SettingMismatch.kind
+    case .int(let int): self = Self(int)
+    case .double(let double): self = Self(double)
+    case .bool, .string, .list: throw SettingMismatch.kind
     }
   }
   public static var settingKind: String { "a number" }
@@ -178,11 +182,8 @@ extension Double: SettingConvertible {
   public var settingText: String { rounded() == self && abs(self) < 1e15 ? String(Int(self)) : String(self) }
 }
 
-extension Float: SettingConvertible {
-  public init(setting value: SettingValue) throws { self = Float(try Double(setting: value)) }
-  public static var settingKind: String { "a number" }
-  public var settingText: String { rounded() == self && abs(self) < 1e15 ? String(Int(self)) : String(self) }
-}
+extension Double: SettingConvertible {}
+extension Float: SettingConvertible {}
 
 extension Bool: SettingConvertible {
   public init(setting value: SettingValue) throws {
@@ -190,7 +191,6 @@ extension Bool: SettingConvertible {
     self = bool
   }
   public static var settingKind: String { "true or false" }
-  public var settingText: String { String(self) }
 }
 
 /// A setting with named values (`upsample: nearest`): a String-backed enum of its cases. Any

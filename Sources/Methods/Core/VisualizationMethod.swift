@@ -31,7 +31,7 @@ extension VisualizationMethod {
 }
 
 /// A labelled image collection, for methods that look at many images (neighbours, t-SNE, top
-/// patches). The behaviour-methods engineer provides the concrete sources.
+/// patches). The Datasets module provides the concrete sources (ImageFolder trees, IDX files).
 public protocol DatasetSource: Sendable {
   var count: Int { get }
   /// The preprocessed image `index`: [3, H, W].

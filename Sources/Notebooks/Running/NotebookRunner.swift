@@ -148,7 +148,7 @@ struct NotebookRunner {
     if step.name == BuiltInStep.predict {
       var top = 5
       if case .int(let value) = step.settings["top"] { top = value }
-      let predictions = try Predictions.top(top, network: loaded.network, images: Tensor.batch(images.map(\.tensor)), label: loaded.label)
+      let predictions = try Predictions.top(top, network: loaded.network, images: images.map(\.tensor), label: loaded.label)
       return MethodOutput(.predictions(predictions), conventions: [
         Convention("method", "predict"), Convention("probability", "softmax of the model output"),
         Convention("preprocess", model.preset.summary),
@@ -186,21 +186,14 @@ struct NotebookRunner {
       toolVersion: options.toolVersion, modelSHA256: model.modelSHA256, labelsSHA256: model.labelsSHA256,
       preprocess: model.preset.summary, step: "manifest-predictions", settings: ["top": .int(5)],
       imageSHA256: images.map(\.sha256), targets: [], seed: 0, dataset: nil).key()
-    var top: [[ClassInfo]]
-    if let cached = cache.load(key), case .predictions(let predictions) = cached.payload {
-      top = predictions.items.map(\.top)
+    var predictions: Predictions
+    if let cached = cache.load(key), case .predictions(let stored) = cached.payload {
+      predictions = stored
     } else {
-      top = Array(repeating: [], count: images.count)
-      // Images of different sizes run separately.
-      for group in Dictionary(grouping: images.indices, by: { images[$0].tensor.shape }).values {
-        let loaded = try model.model()
-        let predictions = try Predictions.top(5, network: loaded.network, images: Tensor.batch(group.map { images[$0].tensor }),
-                                              label: loaded.label)
-        for item in predictions.items { top[group[item.imageIndex]] = item.top }
-      }
-      let items = top.enumerated().map { Predictions.Item(imageIndex: $0.offset, top: $0.element) }
-      cache.store(MethodOutput(.predictions(Predictions(items: items)), conventions: []), key: key)
+      let loaded = try model.model()
+      predictions = try Predictions.top(5, network: loaded.network, images: images.map(\.tensor), label: loaded.label)
+      cache.store(MethodOutput(.predictions(predictions), conventions: []), key: key)
     }
-    return zip(images, top).map { ($0.name, $1) }
+    return predictions.items.map { (images[$0.imageIndex].name, $0.top) }
   }
 }
