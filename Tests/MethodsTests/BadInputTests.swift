@@ -88,9 +88,9 @@ struct BadInputTests {
   func registryIsConsistent() throws {
     #expect(Set(MethodRegistry.names).count == MethodRegistry.all.count)
     for type in MethodRegistry.all {
-      _ = try MethodRegistry.decode(type, settings: [:])
+      _ = try type.make(settings: [:])
       #expect(!type.summary.isEmpty)
-      let unknown = message { _ = try MethodRegistry.decode(type, settings: ["zzz-not-a-setting": .int(1)]) }
+      let unknown = message { _ = try type.make(settings: ["zzz-not-a-setting": .int(1)]) }
       #expect(unknown.hasPrefix("unknown setting 'zzz-not-a-setting' for \(type.name)"))
     }
   }

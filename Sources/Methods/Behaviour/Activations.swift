@@ -5,27 +5,19 @@ import Engine
 public struct Activations: VisualizationMethod {
   public static let name = "activations"
   public static let summary = "A layer's feature maps for an image: the most active channels, with their means."
-  public static let settingsHelp: [(String, String)] = [
-    ("layer", "auto (the last feature map before pooling) or a tensor name"),
-    ("top", "number of channels, ranked by mean activation (default 16)"),
-    ("channels", "explicit channel list instead, e.g. \"3, 5, 7\""),
-    ("columns", "grid columns (default 8)"),
-  ]
   public var layer: LayerChoice = .auto
   public var top = 16
   public var channels: ChannelList?
   public var columns = 8
 
+  public static let settings: [Setting<Activations>] = [
+    Setting("layer", \.layer, "auto (the last feature map before pooling) or a tensor name"),
+    Setting("top", \.top, "number of channels, ranked by mean activation", .atLeast(1)),
+    Setting("channels", \.channels, "an explicit channel list instead, e.g. \"3, 5, 7\""),
+    Setting("columns", \.columns, "grid columns", .atLeast(1)),
+  ]
+
   public init() {}
-  public init(from decoder: Decoder) throws {
-    let settings = try SettingsReader(decoder, method: Self.name, known: Self.settingNames)
-    layer = try settings.value("layer", default: layer)
-    top = try settings.value("top", default: top)
-    let list = try settings.value("channels", default: ChannelList([]))
-    channels = list.indices.isEmpty ? nil : list
-    columns = try settings.value("columns", default: columns)
-    guard top >= 1, columns >= 1 else { throw MethodError("activations: top and columns must be at least 1") }
-  }
 
   public func run(_ context: MethodContext) throws -> MethodOutput {
     let shape = try context.validatedImageShape()

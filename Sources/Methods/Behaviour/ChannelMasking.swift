@@ -7,27 +7,19 @@ import Engine
 public struct ChannelMasking: VisualizationMethod {
   public static let name = "channel-masking"
   public static let summary = "Score drop when a layer's channels are zeroed; the channels that matter most, with their maps."
-  public static let settingsHelp: [(String, String)] = [
-    ("layer", "auto (the last feature map before pooling) or a tensor name"),
-    ("top", "channels to show, ranked by score drop (default 8)"),
-    ("channels", "channels to zero together as well, e.g. \"3, 5\" (default: the top ones)"),
-    ("batch", "masked copies per forward pass (default 16)"),
-  ]
   public var layer: LayerChoice = .auto
   public var top = 8
   public var channels: ChannelList?
   public var batch = 16
 
+  public static let settings: [Setting<ChannelMasking>] = [
+    Setting("layer", \.layer, "auto (the last feature map before pooling) or a tensor name"),
+    Setting("top", \.top, "channels to show, ranked by score drop", .atLeast(1)),
+    Setting("channels", \.channels, "channels to zero together as well, e.g. \"3, 5\"", default: "the top ones"),
+    Setting("batch", \.batch, "masked copies per forward pass", .atLeast(1)),
+  ]
+
   public init() {}
-  public init(from decoder: Decoder) throws {
-    let settings = try SettingsReader(decoder, method: Self.name, known: Self.settingNames)
-    layer = try settings.value("layer", default: layer)
-    top = try settings.value("top", default: top)
-    let list = try settings.value("channels", default: ChannelList([]))
-    channels = list.indices.isEmpty ? nil : list
-    batch = try settings.value("batch", default: batch)
-    guard top >= 1, batch >= 1 else { throw MethodError("channel-masking: top and batch must be at least 1") }
-  }
 
   public func run(_ context: MethodContext) throws -> MethodOutput {
     let shape = try context.validatedImageShape()
@@ -73,7 +65,7 @@ public struct ChannelMasking: VisualizationMethod {
                      "", BehaviourMath.format(target.logit), BehaviourMath.format(joint), BehaviourMath.format(joint - target.logit)])
       }
     }
-    let table = Table(header: ["image", "class", "channel(s) zeroed", "mean activation", "y", "y zeroed", "Δy"], rows: rows)
+    let table = ResultTable(header: ["image", "class", "channel(s) zeroed", "mean activation", "y", "y zeroed", "Δy"], rows: rows)
     return MethodOutput(.imageGrid(ImageGrid(columns: min(top, 8), cells: cells, table: table)), conventions: [
       Convention("method", "channel masking"), Convention("layer", "\(name) [\(c), \(h), \(w)]"),
       Convention("score", "pre-softmax logit of '\(scoreName)'"),

@@ -7,30 +7,21 @@ import Engine
 public struct MaxPatches: VisualizationMethod {
   public static let name = "max-patches"
   public static let summary = "Dataset patches that most activate a channel, cropped to the unit's receptive field (Zeiler & Fergus 2014)."
-  public static let settingsHelp: [(String, String)] = [
-    ("layer", "auto (the last feature map before pooling) or a tensor name"),
-    ("channels", "channel list, e.g. \"3, 5\" (default: the top channels by mean activation over the dataset)"),
-    ("top-channels", "how many channels when none are listed (default 4)"),
-    ("k", "patches per channel (default 9)"),
-    ("batch", "dataset images per forward pass (default 16)"),
-  ]
   public var layer: LayerChoice = .auto
   public var channels: ChannelList?
   public var topChannels = 4
   public var k = 9
   public var batch = 16
 
+  public static let settings: [Setting<MaxPatches>] = [
+    Setting("layer", \.layer, "auto (the last feature map before pooling) or a tensor name"),
+    Setting("channels", \.channels, "a channel list, e.g. \"3, 5\"", default: "the top channels by mean activation over the dataset"),
+    Setting("top-channels", \.topChannels, "how many channels when none are listed", .atLeast(1)),
+    Setting("k", \.k, "patches per channel", .atLeast(1)),
+    Setting("batch", \.batch, "dataset images per forward pass", .atLeast(1)),
+  ]
+
   public init() {}
-  public init(from decoder: Decoder) throws {
-    let settings = try SettingsReader(decoder, method: Self.name, known: Self.settingNames)
-    layer = try settings.value("layer", default: layer)
-    let list = try settings.value("channels", default: ChannelList([]))
-    channels = list.indices.isEmpty ? nil : list
-    topChannels = try settings.value("top-channels", default: topChannels)
-    k = try settings.value("k", default: k)
-    batch = try settings.value("batch", default: batch)
-    guard topChannels >= 1, k >= 1, batch >= 1 else { throw MethodError("max-patches: top-channels, k and batch must be at least 1") }
-  }
 
   struct Peak { var value: Float; var image: Int; var row: Int; var column: Int }
 

@@ -5,20 +5,12 @@ import Engine
 public struct AblationCAM: ChannelWeightedMap {
   public static let name = "ablation-cam"
   public static let summary = "Channels weighted by the relative score drop when each is zeroed (Desai 2020)."
-  public static let settingsHelp: [(String, String)] = [
-    ("layer", "target layer: auto or a tensor name"),
-    ("batch", "ablated copies per forward pass (default 16)"),
-  ]
   public var layer: LayerChoice = .auto
   public var batch = 16
 
+  public static let settings: [Setting<AblationCAM>] = [.layer, Setting("batch", \.batch, "ablated copies per forward pass", .atLeast(1))]
+
   public init() {}
-  public init(from decoder: Decoder) throws {
-    let settings = try SettingsReader(decoder, method: Self.name, known: Self.settingNames)
-    layer = try settings.value("layer", default: layer)
-    batch = try settings.value("batch", default: batch)
-    guard batch >= 1 else { throw MethodError("ablation-cam: batch must be at least 1, got \(batch)") }
-  }
 
   public var needsGradient: Bool { false }
   public var variantConventions: [Convention] { [Convention("weights", "w_k = (y − y without A^k) / y"), Convention("batch", String(batch))] }

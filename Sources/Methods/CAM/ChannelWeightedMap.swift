@@ -23,6 +23,12 @@ public struct LayerSample: Sendable {
     return map
   }
 
+  /// f(A^k, g^k) for every channel k: [C] (`activation` and `gradient` are the channel's [h·w] values).
+  public func perChannel(_ f: (_ activation: ArraySlice<Float>, _ gradient: ArraySlice<Float>) -> Float) -> [Float] {
+    let plane = height * width
+    return (0..<channels).map { f(activation[$0 * plane ..< ($0 + 1) * plane], gradient[$0 * plane ..< ($0 + 1) * plane]) }
+  }
+
   /// Σ_k f(g^k) ⊙ A^k, position by position: [h·w] (HiResCAM: f = identity; Layer-CAM: f = ReLU).
   public func gradientWeightedSum(_ f: (Float) -> Float) -> [Float] {
     let plane = height * width
@@ -58,7 +64,7 @@ final class ScoreCache: @unchecked Sendable {
 /// (or its own combination, for HiResCAM / Layer-CAM / Eigen-CAM); forward, backward, the weighted
 /// sum and the ReLU are shared here.
 public protocol ChannelWeightedMap: VisualizationMethod {
-  var layer: LayerChoice { get }
+  var layer: LayerChoice { get set }
   /// Whether the map needs ∂y^c/∂A (one backward pass per target class).
   var needsGradient: Bool { get }
   /// Seed sign: −1 explains the counterfactual (negated gradients, Selvaraju et al. §5.2).
@@ -69,18 +75,28 @@ public protocol ChannelWeightedMap: VisualizationMethod {
   var variantConventions: [Convention] { get }
   /// Checks the network suits the method (CAM needs conv → GAP → one linear layer).
   func validate(_ setup: LayerSetup) throws
-  /// w_k^c: [C].
+  /// w_k^c: [C] (default 1 for every channel).
   func channelWeights(_ sample: LayerSample, _ setup: LayerSetup) throws -> [Float]
   /// The map before the ReLU: [h·w]. Default Σ_k w_k A^k.
   func combine(_ sample: LayerSample, _ setup: LayerSetup) throws -> [Float]
 }
 
+extension Setting where Root: ChannelWeightedMap {
+  /// The target layer, the one setting most CAM variants have.
+  public static var layer: Setting { Setting("layer", \.layer, "target layer: auto or a tensor name") }
+}
+
 extension ChannelWeightedMap {
+  /// Just the target layer; variants with more settings declare their own list.
+  public static var settings: [Setting<Self>] { [.layer] }
   public var needsGradient: Bool { true }
   public var gradientSign: Float { 1 }
   public var keepsSign: Bool { false }
   public var variantConventions: [Convention] { [] }
   public func validate(_ setup: LayerSetup) throws {}
+  public func channelWeights(_ sample: LayerSample, _ setup: LayerSetup) throws -> [Float] {
+    [Float](repeating: 1, count: sample.channels)
+  }
   public func combine(_ sample: LayerSample, _ setup: LayerSetup) throws -> [Float] {
     sample.weightedSum(try channelWeights(sample, setup))
   }
@@ -131,14 +147,5 @@ extension ChannelWeightedMap {
          Convention("raw map", "at the layer's resolution \(height)×\(width), unnormalised")]
     return (LayerMaps(layer: layerName, layerShape: Array(layerShape.dropFirst()), inputSize: [imageShape[2], imageShape[3]],
                       signed: keepsSign, items: items), conventions)
-  }
-}
-
-/// Mean over the spatial positions of each channel: [C].
-func channelMeans(_ values: [Float], channels: Int, plane: Int) -> [Float] {
-  (0..<channels).map { channel in
-    var total: Float = 0
-    for position in 0..<plane { total += values[channel * plane + position] }
-    return total / Float(plane)
   }
 }

@@ -2,14 +2,20 @@ import Engine
 
 /// The layer a channel-weighted method looks at: `auto` (the network's default CAM layer: the last
 /// 4-D tensor with spatial size > 1) or a tensor name as `convlens inspect` lists it.
-public enum LayerChoice: Decodable, Sendable, Equatable, CustomStringConvertible {
+public enum LayerChoice: Sendable, Equatable, CustomStringConvertible, SettingConvertible {
   case auto
   case named(String)
 
-  public init(from decoder: Decoder) throws {
-    let text = try decoder.singleValueContainer().decode(String.self)
-    self = LayerChoice.parse(text)
+  /// A tensor name or `auto`; a number is a name too (older torch exports name tensors "191").
+  public init(setting value: SettingValue) throws {
+    switch value {
+    case .string(let text): self = LayerChoice.parse(text)
+    case .int(let number): self = .named(String(number))
+    default: throw SettingMismatch.kind
+    }
   }
+  public static var settingKind: String { "auto or a tensor name" }
+  public var settingText: String { description }
 
   public static func parse(_ text: String) -> LayerChoice {
     text.lowercased() == "auto" || text.isEmpty ? .auto : .named(text)
