@@ -38,7 +38,7 @@ struct BadInputTests {
     var gradCAM = GradCAM()
     gradCAM.layer = .named("flat")
     let text = message { _ = try gradCAM.run(MethodContext(network: network, images: TinyNetworks.image(size: 4))) }
-    #expect(text.contains("'flat'") && text.contains("not a 4-D"))
+    #expect(text.contains("'flat'") && text.contains("not feature maps [N, C, h, w]"))
   }
 
   @Test("an unknown layer gets the closest tensor names")

@@ -6,12 +6,14 @@ public struct Activations: VisualizationMethod {
   public static let name = "activations"
   public static let summary = "A layer's feature maps for an image: the most active channels, with their means."
   public var layer: LayerChoice = .auto
+  public var tokens: TokenLayout?
   public var top = 16
   public var channels: ChannelList?
   public var columns = 8
 
   public static let settings: [Setting<Activations>] = [
     Setting("layer", \.layer, "auto (the last feature map before pooling) or a tensor name"),
+    Setting("tokens", \.tokens, TokenLayout.help),
     Setting("top", \.top, "number of channels, ranked by mean activation", .atLeast(1)),
     Setting("channels", \.channels, "an explicit channel list instead, e.g. \"3, 5, 7\""),
     Setting("columns", \.columns, "grid columns", .atLeast(1)),
@@ -21,10 +23,10 @@ public struct Activations: VisualizationMethod {
 
   public func run(_ context: MethodContext) throws -> MethodOutput {
     let shape = try context.validatedImageShape()
-    let (name, layerShape) = try layer.resolve(in: context.network, inputShape: shape)
-    let (c, h, w) = (layerShape[1], layerShape[2], layerShape[3])
+    let resolved = try layer.resolve(in: context.network, inputShape: shape, tokens: tokens)
+    let (name, c, h, w) = (resolved.name, resolved.grid.channels, resolved.grid.height, resolved.grid.width)
     let chosen = try channels?.validated(channels: c, layer: name)
-    let activation = try context.network.forward(context.images, mode: .fused, keeping: [name]).tensor(named: name)  // [N, C, h, w]
+    let activation = resolved.grid.maps(try context.network.forward(context.images, mode: .fused, keeping: [name]).tensor(named: name))  // [N, C, h, w]
     let plane = h * w
     var cells: [ImageGrid.Cell] = []
     for image in 0..<shape[0] {
@@ -40,7 +42,7 @@ public struct Activations: VisualizationMethod {
     }
     let selection = chosen.map { "channels \(ChannelList($0))" } ?? "top \(min(top, c)) of \(c) channels by mean activation"
     return MethodOutput(.imageGrid(ImageGrid(columns: columns, cells: cells)), conventions: [
-      Convention("method", Self.name), Convention("layer", "\(name) [\(c), \(h), \(w)]"), Convention("channels", selection),
+      Convention("method", Self.name)] + resolved.conventions + [Convention("channels", selection),
       Convention("normalisation", "per-tile min-max (ε 1e-7)"),
     ])
   }

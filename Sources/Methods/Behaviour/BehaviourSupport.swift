@@ -47,7 +47,7 @@ public struct ChannelList: Sendable, Equatable, CustomStringConvertible, Setting
         guard let index = Int(part) else { throw MethodError("channel list '\(text)': '\(part)' is not an integer (expected e.g. \"3, 5, 7\")") }
         return index
       }
-    case .double, .bool: throw SettingMismatch.kind
+    case .double, .bool, .mapping: throw SettingMismatch.kind
     }
     guard !indices.isEmpty else { throw MethodError("the channel list is empty; give channel indices such as \"3, 5, 7\" or leave it out") }
   }

@@ -6,9 +6,10 @@ public struct AblationCAM: ChannelWeightedMap {
   public static let name = "ablation-cam"
   public static let summary = "Channels weighted by the relative score drop when each is zeroed (Desai 2020)."
   public var layer: LayerChoice = .auto
+  public var tokens: TokenLayout?
   public var batch = 16
 
-  public static let settings: [Setting<AblationCAM>] = [.layer, Setting("batch", \.batch, "ablated copies per forward pass", .atLeast(1))]
+  public static let settings: [Setting<AblationCAM>] = [.layer, .tokens, Setting("batch", \.batch, "ablated copies per forward pass", .atLeast(1))]
 
   public init() {}
 
@@ -37,7 +38,7 @@ public struct AblationCAM: ChannelWeightedMap {
         values.append(contentsOf: copy)
       }
       let replacement = Tensor(shape: [end - start, sample.channels, sample.height, sample.width], values: values)
-      let scores = try setup.trace.tensor(named: setup.scoreName, replacing: setup.layer, with: replacement, item: sample.imageIndex)
+      let scores = try setup.scores(replacingMapsWith: replacement, image: sample.imageIndex)
       rows.append(contentsOf: scores.rows)
       setup.context.progress("ablation-cam channels", end, sample.channels)
       start = end

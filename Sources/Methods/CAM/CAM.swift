@@ -7,6 +7,8 @@ public struct CAM: ChannelWeightedMap {
   public static let name = "cam"
   public static let summary = "Class activation map: feature maps weighted by the final linear layer (Zhou 2016); needs conv -> GAP -> linear."
   public var layer: LayerChoice = .auto
+  /// Unused: CAM needs conv → GAP → linear, which token layers are not.
+  public var tokens: TokenLayout?
 
   public static let settings = [Setting<CAM>("layer", \.layer, "target layer: auto or the tensor fed to the global average pool")]
 

@@ -25,6 +25,7 @@ public struct CAMMethod<Variant: CAMVariant>: ChannelWeightedMap {
   public static var name: String { Variant.name }
   public static var summary: String { Variant.summary }
   public var layer: LayerChoice = .auto
+  public var tokens: TokenLayout?
 
   public init() {}
 

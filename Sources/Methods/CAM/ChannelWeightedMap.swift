@@ -44,15 +44,24 @@ public struct LayerSample: Sendable {
 /// The run-wide state a channel-weighted method may use: the batch, the forward trace and the layer.
 public struct LayerSetup: @unchecked Sendable {
   public let context: MethodContext
-  /// Target layer tensor name and its shape [N, C, h, w].
-  public let layer: String
-  public let shape: [Int]
+  /// The target layer: its tensor and how it reads as maps [N, C, h, w].
+  public let resolved: ResolvedLayer
+  public var layer: String { resolved.name }
+  /// The maps' shape [N, C, h, w].
+  public var shape: [Int] { resolved.shape }
   /// The forward run of the whole batch.
   public let trace: Trace
   /// The pre-softmax score tensor.
   public let scoreName: String
   /// Per-image results a method computes once for all targets (Score-CAM, Ablation-CAM scores).
   let cache = ScoreCache()
+
+  /// The class scores [n, K] of image `image` with the layer replaced by `maps` [n, C, h, w] (token
+  /// layers get the image's own prefix tokens back).
+  public func scores(replacingMapsWith maps: Tensor, image: Int) throws -> Tensor {
+    let original = resolved.grid.arrangement == .channelsFirst ? maps : try trace.tensor(named: layer).item(image)
+    return try trace.tensor(named: scoreName, replacing: layer, with: resolved.grid.layerTensor(maps, prefixFrom: original), item: image)
+  }
 }
 
 /// Score rows by image, filled once per run (single-threaded use within one `run`).
@@ -65,6 +74,8 @@ final class ScoreCache: @unchecked Sendable {
 /// sum and the ReLU are shared here.
 public protocol ChannelWeightedMap: VisualizationMethod {
   var layer: LayerChoice { get set }
+  /// How a token or channels-last layer reads as maps (nil: inferred).
+  var tokens: TokenLayout? { get set }
   /// Whether the map needs ∂y^c/∂A (one backward pass per target class).
   var needsGradient: Bool { get }
   /// Seed sign: −1 explains the counterfactual (negated gradients, Selvaraju et al. §5.2).
@@ -84,11 +95,15 @@ public protocol ChannelWeightedMap: VisualizationMethod {
 extension Setting where Root: ChannelWeightedMap {
   /// The target layer, the one setting most CAM variants have.
   public static var layer: Setting { Setting("layer", \.layer, "target layer: auto or a tensor name") }
+  /// How a transformer's token layer becomes maps, when it cannot be inferred.
+  public static var tokens: Setting {
+    Setting("tokens", \.tokens, TokenLayout.help)
+  }
 }
 
 extension ChannelWeightedMap {
   /// Just the target layer; variants with more settings declare their own list.
-  public static var settings: [Setting<Self>] { [.layer] }
+  public static var settings: [Setting<Self>] { [.layer, .tokens] }
   public var needsGradient: Bool { true }
   public var gradientSign: Float { 1 }
   public var keepsSign: Bool { false }
@@ -109,13 +124,14 @@ extension ChannelWeightedMap {
   /// The maps of every (image, target), after the ReLU unless `keepsSign`, at the layer's resolution.
   public func layerMaps(_ context: MethodContext) throws -> (LayerMaps, [Convention]) {
     let imageShape = try context.validatedImageShape()
-    let (layerName, layerShape) = try layer.resolve(in: context.network, inputShape: imageShape)
+    let resolved = try layer.resolve(in: context.network, inputShape: imageShape, tokens: tokens)
+    let (layerName, layerShape) = (resolved.name, resolved.shape)
     let trace = try context.network.forward(context.images)
     let scoreName = ClassScores.tensorName(context.network)
     let classes = try ClassScores.resolve(context, scores: try trace.tensor(named: scoreName))
-    let setup = LayerSetup(context: context, layer: layerName, shape: layerShape, trace: trace, scoreName: scoreName)
+    let setup = LayerSetup(context: context, resolved: resolved, trace: trace, scoreName: scoreName)
     try validate(setup)
-    let activation = try trace.tensor(named: layerName)  // [N, C, h, w]
+    let activation = resolved.grid.maps(try trace.tensor(named: layerName))  // [N, C, h, w]
     let (channels, height, width) = (layerShape[1], layerShape[2], layerShape[3])
     let perImage = channels * height * width
     var items: [LayerMaps.Item] = []
@@ -125,7 +141,7 @@ extension ChannelWeightedMap {
       if needsGradient {
         var seed = try Trace.oneHotSeed(shape: try trace.shape(of: scoreName), classes: perImageClasses.map(\.index))
         if gradientSign != 1 { seed.values = seed.values.map { $0 * gradientSign } }
-        gradient = try trace.backward(seed: seed, at: scoreName, to: [layerName])[layerName]
+        gradient = try trace.backward(seed: seed, at: scoreName, to: [layerName])[layerName].map(resolved.grid.maps)
       }
       for (imageIndex, info) in perImageClasses.enumerated() {
         let range = imageIndex * perImage ..< (imageIndex + 1) * perImage
@@ -141,7 +157,7 @@ extension ChannelWeightedMap {
     context.progress(Self.name, classes.count, classes.count)
     // Image-major, targets in order within an image (filter keeps order).
     items = (0..<activation.shape[0]).flatMap { image in items.filter { $0.imageIndex == image } }
-    let conventions = [Convention("method", Self.name), Convention("layer", "\(layerName) \(Array(layerShape.dropFirst()))")]
+    let conventions = [Convention("method", Self.name)] + resolved.conventions
       + ClassScores.targetConventions(context, classes) + variantConventions
       + [Convention("relu", keepsSign ? "no (signed map)" : "yes"),
          Convention("raw map", "at the layer's resolution \(height)×\(width), unnormalised")]

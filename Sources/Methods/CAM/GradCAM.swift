@@ -5,11 +5,13 @@ public struct GradCAM: ChannelWeightedMap {
   public static let name = "grad-cam"
   public static let summary = "Channels weighted by their mean gradient of the class score (Selvaraju 2017)."
   public var layer: LayerChoice = .auto
+  public var tokens: TokenLayout?
   public var relu = true
   public var counterfactual = false
 
   public static let settings: [Setting<GradCAM>] = [
-    Setting("layer", \.layer, "target layer: auto (the last 4-D map before pooling) or a tensor name"),
+    Setting("layer", \.layer, "target layer: auto (the last 4-D map before pooling; for transformers the last block's normalisation) or a tensor name"),
+    .tokens,
     Setting("relu", \.relu, "apply the ReLU to the map; false keeps the signed map"),
     Setting("counterfactual", \.counterfactual, "negate the gradients: regions that argue against the class"),
   ]

@@ -8,9 +8,10 @@ public struct ScoreCAM: ChannelWeightedMap {
   public static let name = "score-cam"
   public static let summary = "Channels weighted by the class score of the image masked with each channel (Wang 2020)."
   public var layer: LayerChoice = .auto
+  public var tokens: TokenLayout?
   public var batch = 16
 
-  public static let settings: [Setting<ScoreCAM>] = [.layer, Setting("batch", \.batch, "masked images per forward pass", .atLeast(1))]
+  public static let settings: [Setting<ScoreCAM>] = [.layer, .tokens, Setting("batch", \.batch, "masked images per forward pass", .atLeast(1))]
 
   public init() {}
 

@@ -20,6 +20,8 @@ public enum MethodRegistry {
     AblationCAM.self,
     EigenCAM.self,
     GuidedGradCAM.self,
+    AttentionRollout.self,
+    AttentionGradient.self,
     Filters.self,
     Activations.self,
     NearestNeighbours.self,
@@ -48,10 +50,12 @@ public enum MethodRegistry {
 }
 
 /// A setting value: a scalar as typed on the command line or written in YAML (int, float, bool,
-/// string), or a list of values. Notebooks and the command line hand these to `Configurable.init(settings:)`.
+/// string), a list of values, or a mapping (`tokens: {prefix: 1, grid: [14, 14]}`). Notebooks and the
+/// command line hand these to `Configurable.init(settings:)`.
 public enum SettingValue: Codable, Sendable, Equatable {
   case int(Int), double(Double), bool(Bool), string(String)
   case list([SettingValue])
+  case mapping([String: SettingValue])
 
   public init(from decoder: Decoder) throws {
     let container = try decoder.singleValueContainer()
@@ -59,7 +63,8 @@ public enum SettingValue: Codable, Sendable, Equatable {
     else if let value = try? container.decode(Int.self) { self = .int(value) }
     else if let value = try? container.decode(Double.self) { self = .double(value) }
     else if let value = try? container.decode(String.self) { self = .string(value) }
-    else { self = .list(try container.decode([SettingValue].self)) }
+    else if let values = try? container.decode([SettingValue].self) { self = .list(values) }
+    else { self = .mapping(try container.decode([String: SettingValue].self)) }
   }
 
   /// Parses `text` as an int, a float, a bool (true/false/yes/no), else keeps it as a string.
@@ -86,6 +91,7 @@ public enum SettingValue: Codable, Sendable, Equatable {
     case .bool(let value): try container.encode(value)
     case .string(let value): try container.encode(value)
     case .list(let values): try container.encode(values)
+    case .mapping(let values): try container.encode(values)
     }
   }
 }

@@ -174,7 +174,7 @@ extension SettingConvertible where Self: BinaryFloatingPoint & LosslessStringCon
     switch value {
     case .int(let int): self = Self(int)
     case .double(let double): self = Self(double)
-    case .bool, .string, .list: throw SettingMismatch.kind
+    case .bool, .string, .list, .mapping: throw SettingMismatch.kind
     }
   }
   public static var settingKind: String { "a number" }
@@ -220,12 +220,15 @@ extension SettingValue {
     case .bool(let value): return String(value)
     case .string(let value): return value
     case .list(let values): return "[" + values.map(\.text).joined(separator: ", ") + "]"
+    case .mapping(let values): return "{" + values.keys.sorted().map { "\($0): \(values[$0]!.text)" }.joined(separator: ", ") + "}"
     }
   }
 
-  /// A scalar's text; nil for a list.
+  /// A scalar's text; nil for a list or a mapping.
   var scalarText: String? {
-    if case .list = self { return nil }
-    return text
+    switch self {
+    case .list, .mapping: return nil
+    case .int, .double, .bool, .string: return text
+    }
   }
 }

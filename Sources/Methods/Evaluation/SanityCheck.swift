@@ -29,7 +29,7 @@ public struct SanityCheck: EvaluationMethod {
         if text.lowercased() == "all" { self = .all } else if let count = Int(text) { self = .top(count) } else {
           self = .named(text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) })
         }
-      case .double, .bool: throw SettingMismatch.kind
+      case .double, .bool, .mapping: throw SettingMismatch.kind
       }
     }
     public static var settingKind: String { "all, a count or layer names" }
