@@ -75,8 +75,9 @@ public struct OpTraits: OptionSet, Sendable, Hashable {
   /// Weights summing to 1 over the last axis (Softmax with axis −1, as exporters write it; not
   /// LogSoftmax): inside a transformer block, the attention of each query over the keys.
   public static let softmaxOverLastAxis = OpTraits(rawValue: 1 << 6)
-  /// Normalises each item's features by their own mean and variance, then scales and shifts
-  /// (LayerNormalization over the last axes, InstanceNormalization per channel).
+  /// Normalises the feature vector of each token or position over the last axis by its own mean and
+  /// variance, then scales and shifts (LayerNormalization with axis −1): transformer blocks' norm1/norm2,
+  /// and the mark of a channels-last [N, H, W, C] map. Not InstanceNormalization (per channel over space).
   public static let featureNormalisation = OpTraits(rawValue: 1 << 7)
 
   /// Either global pooling.
