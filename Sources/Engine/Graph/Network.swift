@@ -19,9 +19,22 @@ public final class Network: @unchecked Sendable {
   private let shapeCache = ShapeCache()
   /// Input shape the model file declares (batch may vary at run time).
   public let declaredInputShape: [Int]?
+  /// Set when the outputs are computed for one batch size only (a model whose graph mixes the items
+  /// of a batch, or was traced with the batch fixed where it cannot be followed): other batch sizes
+  /// are refused by shape inference with `reason`, instead of giving outputs for the wrong items.
+  public let fixedBatch: FixedBatch?
+
+  public struct FixedBatch: Sendable, Equatable {
+    public let size: Int
+    public let reason: String
+    public init(size: Int, reason: String) {
+      self.size = size
+      self.reason = reason
+    }
+  }
 
   public init(nodes: [Node], inputName: String, outputNames: [String], constants: [String: Tensor] = [:],
-              declaredInputShape: [Int]? = nil) throws {
+              declaredInputShape: [Int]? = nil, fixedBatch: FixedBatch? = nil) throws {
     var producer: [String: Int] = [:]
     var known = Set(constants.keys)
     known.insert(inputName)
@@ -47,6 +60,7 @@ public final class Network: @unchecked Sendable {
     self.constantValues = constants.mapValues { Value($0) }
     self.producer = producer
     self.declaredInputShape = declaredInputShape
+    self.fixedBatch = fixedBatch
     self.fusionPlan = FusionPlan(nodes: nodes, inputName: inputName, outputs: Set(outputNames), constants: Set(constants.keys))
     let program = ForwardProgram(nodes: nodes, inputName: inputName, constantNames: Array(constants.keys),
                                  outputNames: outputNames, plan: fusionPlan)
@@ -62,6 +76,9 @@ public final class Network: @unchecked Sendable {
 
   /// Static shape of every tensor for an input of `inputShape` (any batch size).
   public func shapes(forInput inputShape: [Int]) throws -> [String: [Int]] {
+    if let fixed = fixedBatch, let batch = inputShape.first, batch != fixed.size {
+      throw EngineError("this model runs at batch \(fixed.size) only, not \(batch): \(fixed.reason)")
+    }
     var shapes: [String: [Int]] = [inputName: inputShape]
     for (name, constant) in constants { shapes[name] = constant.shape }
     for node in nodes {

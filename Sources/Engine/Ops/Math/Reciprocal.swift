@@ -1,0 +1,11 @@
+/// y = 1/x; dy/dx = −y².
+public final class Reciprocal: ElementwiseActivation, @unchecked Sendable {
+  public let typeName = "Reciprocal"
+  public init() {}
+  public func forward(_ inputs: [Value]) throws -> [Value] {
+    Elementwise.activation(inputs) { x in 1 / x }
+  }
+  public func backward(_ pass: BackwardPass) throws -> [Value?] {
+    try Elementwise.activationGradient(pass) { _, y, gradient in -gradient * y * y }
+  }
+}
