@@ -271,7 +271,33 @@ def folding_cases(Case):
     ]
 
 
+def einsum_cases(Case):
+    es = lambda equation, *operands: (lambda g, x: g.op("Einsum", [o(g, x) for o in operands], equation=equation))
+    x = lambda g, x: x
+    half = lambda g, x: g.op("Mul", [x, g.const(0.5)])
+    w = lambda shape: (lambda g, x: g.weight(shape, scale=0.5))
+    return [
+        Case("einsum_maxvit_relative_logits", "Einsum", "'nixw,jyw->nijxy': run-time q with a constant table (MaxViT)",
+             [2, 3, 4, 5], es("nixw,jyw->nijxy", x, w([6, 3, 5]))),
+        Case("einsum_attention_scores", "Einsum", "'bhid,bhjd->bhij': both operands run-time", [2, 3, 4, 5], es("bhid,bhjd->bhij", x, half)),
+        Case("einsum_implicit_output", "Einsum", "'ij,jk' (implicit output 'ik')", [4, 5], es("ij,jk", x, w([5, 3]))),
+        Case("einsum_ellipsis", "Einsum", "'...ij,jk->...ik' with two leading axes", [2, 3, 4, 5], es("...ij,jk->...ik", x, w([5, 6]))),
+        Case("einsum_summed_letter", "Einsum", "'bij,bjk->bi': k only in the right operand is summed first", [2, 3, 4],
+             es("bij,bjk->bi", x, w([2, 4, 5]))),
+        Case("einsum_single_transpose", "Einsum", "'bchw->bhwc' (one operand)", X, es("bchw->bhwc", x)),
+        Case("einsum_single_reduce", "Einsum", "'bchw->bc' (one operand, summed axes)", X, es("bchw->bc", x)),
+        Case("sin", "Sin", "sin(2x)", X, lambda g, x: g.op("Sin", [g.op("Mul", [x, g.const(2.0)])])),
+        Case("cos", "Cos", "cos(2x)", X, lambda g, x: g.op("Cos", [g.op("Mul", [x, g.const(2.0)])])),
+        Case("fold_sinusoidal_cumsum", "CumSum", "x + Sin/Cos of CumSum(ones [1,5,6], axis 1) (EdgeNeXt/XCiT encodings), folded",
+             [2, 5, 6], lambda g, x: g.op("Add", [x, g.op("Add", [
+                 g.op("Sin", [g.op("CumSum", [g.op("ConstantOfShape", [g.const([1, 5, 6], I64)], value=numpy_helper.from_array(
+                     np.array([1.0], dtype=np.float32))), g.const(1, I64)])]),
+                 g.op("Cos", [g.op("CumSum", [g.weight([1, 5, 6], scale=1.0), g.const(-1, I64)], exclusive=1, reverse=1)])])])),
+    ]
+
+
 def all_transformer_cases(Case):
     from op_fixture_networks_transformers import network_cases
     return (normalization_cases(Case) + unary_cases(Case) + binary_math_cases(Case) + reduce_cases(Case)
-            + resize_cases(Case) + movement_cases(Case) + mask_cases(Case) + folding_cases(Case) + network_cases(Case))
+            + resize_cases(Case) + movement_cases(Case) + mask_cases(Case) + folding_cases(Case) + einsum_cases(Case)
+            + network_cases(Case))

@@ -14,7 +14,7 @@ struct ConstantFolder {
     "Identity", "Constant", "Shape", "Size", "Gather", "Unsqueeze", "Squeeze", "Concat", "Cast",
     "ConstantOfShape", "Range", "Reshape", "Flatten", "Slice", "Expand", "Add", "Sub", "Mul", "Div",
     "Equal", "Where", "Transpose", "Tile", "ScatterND", "ReduceSum", "ReduceProd", "ReduceMax", "ReduceMin",
-    "ReduceMean", "Dropout", "GatherND", "Clip",
+    "ReduceMean", "Dropout", "GatherND", "Clip", "CumSum",
   ]).union(FoldMathOps.unaryOps).union(FoldMathOps.binaryOps).union(FoldMathOps.variadicOps)
 
   /// The nodes that could not be folded, in their given (topological) order. The outputs of
@@ -103,6 +103,7 @@ struct ConstantFolder {
       return try FoldMathOps.reduce(node, input(0), axes: optional(1))
     case "GatherND": return try FoldShapeOps.gatherND(node, data: input(0), indices: input(1), limit: limit)
     case "Clip": return try FoldMathOps.clip(input(0), low: optional(1), high: optional(2))
+    case "CumSum": return try FoldMathOps.cumulativeSum(node, input(0), axis: input(1))
     case "Dropout": return try input(0)  // inference: the identity (its mask output is never folded)
     case let op where FoldMathOps.unaryOps.contains(op): return FoldMathOps.unary(op, try input(0))
     case let op where FoldMathOps.binaryOps.contains(op): return try FoldMathOps.binary(node, input(0), input(1), limit: limit)

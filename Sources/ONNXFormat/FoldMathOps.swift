@@ -8,7 +8,7 @@ import Foundation
 
 enum FoldMathOps {
   static let unaryOps: Set<String> = [
-    "Sqrt", "Exp", "Log", "Erf", "Abs", "Neg", "Reciprocal", "Ceil", "Floor", "Round", "Sign", "Not",
+    "Sqrt", "Exp", "Log", "Erf", "Abs", "Neg", "Reciprocal", "Ceil", "Floor", "Round", "Sign", "Not", "Sin", "Cos",
   ]
   static let binaryOps: Set<String> = [
     "Pow", "Mod", "Less", "LessOrEqual", "Greater", "GreaterOrEqual", "And", "Or", "Xor",
@@ -41,6 +41,8 @@ enum FoldMathOps {
     case "Floor": f = { $0.rounded(.down) }
     case "Round": f = { $0.rounded(.toNearestOrEven) }
     case "Sign": f = { $0 > 0 ? 1 : ($0 < 0 ? -1 : 0) }
+    case "Sin": f = { Foundation.sin($0) }
+    case "Cos": f = { Foundation.cos($0) }
     default: return nil
     }
     return ONNXConstant(shape: x.shape, floats: x.floatValues.map(f))
@@ -172,5 +174,28 @@ enum FoldMathOps {
     }
     let lo = low?.floatValues.first ?? -.infinity, hi = high?.floatValues.first ?? .infinity
     return ONNXConstant(shape: x.shape, floats: x.floatValues.map { Swift.min(Swift.max($0, lo), hi) })
+  }
+
+  /// CumSum(x, axis): running sums along `axis`; `exclusive` starts from 0, `reverse` runs backwards.
+  static func cumulativeSum(_ node: ONNXNode, _ x: ONNXConstant, axis: ONNXConstant) throws -> ONNXConstant {
+    guard let raw = axis.intValues.first, axis.count == 1 else { throw FoldingError("axis must hold one value") }
+    let a = try ConstantIndexing.normalizedAxis(raw, rank: x.shape.count)
+    let exclusive = (node.intAttribute("exclusive") ?? 0) != 0, reverse = (node.intAttribute("reverse") ?? 0) != 0
+    let size = x.shape[a], inner = x.shape[(a + 1)...].reduce(1, *), outer = x.shape[..<a].reduce(1, *)
+    func scan<T>(_ values: [T], zero: T, _ add: (T, T) -> T) -> [T] {
+      var result = values
+      for o in 0..<outer {
+        for i in 0..<inner {
+          var total = zero
+          for step in 0..<size {
+            let j = reverse ? size - 1 - step : step, index = (o * size + j) * inner + i
+            if exclusive { result[index] = total; total = add(total, values[index]) } else { total = add(total, values[index]); result[index] = total }
+          }
+        }
+      }
+      return result
+    }
+    return x.isInteger ? ONNXConstant(shape: x.shape, int64s: scan(x.int64Values, zero: 0, &+))
+                       : ONNXConstant(shape: x.shape, floats: scan(x.floatValues, zero: 0, +))
   }
 }

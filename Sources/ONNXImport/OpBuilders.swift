@@ -37,7 +37,8 @@ enum OpBuilders {
     "And": comparison(.and), "Or": comparison(.or), "Xor": comparison(.xor),
     "Not": unary { _ in Not() }, "Where": whereBuilder, "Cast": cast,
     "Expand": expand, "Squeeze": squeeze, "Unsqueeze": unsqueeze, "Gather": gather, "Tile": tile,
-    "ScatterND": scatterND, "Resize": resize,
+    "ScatterND": scatterND, "Resize": resize, "Sin": unary { _ in Trigonometric(.sin) }, "Cos": unary { _ in Trigonometric(.cos) },
+    "Einsum": einsum,
   ]
 
   /// An op on the first input only.

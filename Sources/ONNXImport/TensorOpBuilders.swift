@@ -31,6 +31,17 @@ extension OpBuilders {
     return BuiltOp(op: Gather(axis: axis, indices: values, indicesShape: constant.shape, perItem: perItem), inputs: [x])
   }
 
+  /// Einsum with one or two operands (run-time or constant).
+  static let einsum: Builder = { context in
+    guard let equation = context.node.stringAttribute("equation") else { throw context.error("attribute 'equation' is required") }
+    let inputs = context.node.inputs.filter { !$0.isEmpty }
+    do {
+      return BuiltOp(op: try Einsum(equation: equation), inputs: inputs)
+    } catch let error as EngineError {
+      throw context.error(error.description)
+    }
+  }
+
   static let tile: Builder = { context in
     BuiltOp(op: Tile(repeats: try context.constant(1, "repeats").intValues), inputs: [try context.activation()])
   }

@@ -108,12 +108,18 @@ public final class Network: @unchecked Sendable {
   }
 
   /// `shapes(forInput:)`, checked against the memory budget, remembered per input shape: a forward
-  /// run must not redo shape inference over the whole graph each time.
-  func checkedShapes(forInput inputShape: [Int]) throws -> [String: [Int]] {
-    if let known = shapeCache.shapes(for: inputShape) { return known }
-    let shapes = try shapes(forInput: inputShape)
-    try MemoryBudget.check(shapes, batch: inputShape.first ?? 1)
-    shapeCache.remember(shapes, for: inputShape)
+  /// run must not redo shape inference over the whole graph each time. A run that keeps every tensor
+  /// needs them all at once; a forward-only one (`fused`) only what its release plan keeps live.
+  func checkedShapes(forInput inputShape: [Int], fused: Bool = false) throws -> [String: [Int]] {
+    if let known = shapeCache.shapes(for: inputShape, checkedFor: fused) { return known }
+    let shapes = try shapeCache.shapes(for: inputShape) ?? self.shapes(forInput: inputShape)
+    let batch = inputShape.first ?? 1
+    if fused {
+      try MemoryBudget.check(bytes: MemoryBudget.forwardOnlyPeak(of: self, shapes: shapes), batch: batch)
+    } else {
+      try MemoryBudget.check(shapes, batch: batch)
+    }
+    shapeCache.remember(shapes, for: inputShape, checkedFor: fused)
     return shapes
   }
 
@@ -146,17 +152,24 @@ public final class Network: @unchecked Sendable {
   public var parameterCount: Int { nodes.reduce(0) { $0 + parameterCount(of: $1) } }
 }
 
-/// A few input shapes' tensor shapes (a network sees one or two batch sizes in practice).
+/// A few input shapes' tensor shapes (a network sees one or two batch sizes in practice), with the
+/// kinds of run (all tensors kept, forward-only) already checked against the memory budget.
 private final class ShapeCache: @unchecked Sendable {
-  private var entries: [[Int]: [String: [Int]]] = [:]
+  private var entries: [[Int]: (shapes: [String: [Int]], checked: Set<Bool>)] = [:]
   private let lock = Lock()
 
-  func shapes(for input: [Int]) -> [String: [Int]]? { lock.withLock { entries[input] } }
+  /// The shapes for `input`, whichever checks they passed.
+  func shapes(for input: [Int]) -> [String: [Int]]? { lock.withLock { entries[input]?.shapes } }
 
-  func remember(_ shapes: [String: [Int]], for input: [Int]) {
+  /// The shapes for `input` if they passed the budget check of that kind of run.
+  func shapes(for input: [Int], checkedFor fused: Bool) -> [String: [Int]]? {
+    lock.withLock { entries[input].flatMap { $0.checked.contains(fused) ? $0.shapes : nil } }
+  }
+
+  func remember(_ shapes: [String: [Int]], for input: [Int], checkedFor fused: Bool) {
     lock.withLock {
-      if entries.count >= 8 { entries.removeAll() }
-      entries[input] = shapes
+      if entries.count >= 8, entries[input] == nil { entries.removeAll() }
+      entries[input] = (shapes, (entries[input]?.checked ?? []).union([fused]))
     }
   }
 }

@@ -175,5 +175,33 @@ extension OpCase {
     single("Softmax attention axis -1", [2, 3, 5, 5], .uniform(-3, 3)) { _ in Softmax(axis: -1) },
   ]
 
-  static var transformerOps: [OpCase] { normalizationsForTokens + math + reductions + resizing + movement }
+  /// Einsum `equation` of the input with itself scaled (`both`), with a constant of `constant` shape, or alone.
+  static func einsum(_ equation: String, _ input: [Int], constant: [Int]? = nil, both: Bool = false) -> OpCase {
+    let operands = constant.map { " with a constant \($0)" } ?? (both ? " (both operands runtime)" : "")
+    return OpCase(name: "Einsum '\(equation)'" + operands, input: input) { source, random in
+      var nodes: [Node] = [], constants: [String: Tensor] = [:], inputs = [source]
+      if let constant {
+        constants["W"] = random.tensor(constant)
+        inputs.append("W")
+      } else if both {
+        nodes.append(Node(name: "tanh", op: Tanh(), inputs: [source], outputs: ["t"]))
+        inputs.append("t")
+      }
+      nodes.append(Node(name: "einsum", op: try Einsum(equation: equation), inputs: inputs, outputs: ["y"]))
+      return CaseGraph(nodes: nodes, output: "y", constants: constants)
+    }
+  }
+
+  static let contractions: [OpCase] = [
+    einsum("nixw,jyw->nijxy", [2, 3, 4, 5], constant: [6, 3, 5]),
+    einsum("bhid,bhjd->bhij", [2, 3, 4, 5], both: true),
+    einsum("...ij,jk->...ik", [2, 3, 4, 5], constant: [5, 6]),
+    einsum("bij,bjk->bi", [2, 3, 4], constant: [2, 4, 5]),
+    einsum("bij,kj", [2, 3, 4], constant: [5, 4]),  // implicit output: bik
+    einsum("bchw->bhwc", [2, 3, 4, 5]),
+    einsum("bchw->bc", [2, 3, 4, 5]),
+  ] + bothLayouts("Sin", [2, 5, 7, 6], .uniform(-3, 3)) { _ in Trigonometric(.sin) }
+    + [single("Cos", [2, 5, 7, 6], .uniform(-3, 3)) { _ in Trigonometric(.cos) }]
+
+  static var transformerOps: [OpCase] { normalizationsForTokens + math + reductions + resizing + movement + contractions }
 }
