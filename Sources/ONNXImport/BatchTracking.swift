@@ -26,6 +26,8 @@ struct BatchTracking {
   /// The first node whose input follows the batch but whose outputs do not (a reduction over the
   /// batch, or a gather traced for one item), for the message when a graph output does not follow it.
   private(set) var batchLost: String?
+  /// Index of the first node whose shape inference failed at batch1.
+  private(set) var firstFailure: Int?
 
   init(input: String, declared: [Int], constants: [String: [Int]]) {
     batch0 = declared.first.map { $0 >= 1 ? $0 : 1 } ?? 1
@@ -46,7 +48,7 @@ struct BatchTracking {
   }
 
   /// Records the outputs of `op` reading `inputs`; `override` is a reshape's own batch axis.
-  mutating func record(_ op: any Op, node: String, inputs: [String], outputs: [String], override: BatchAxis?) throws {
+  mutating func record(_ op: any Op, node: String, inputs: [String], outputs: [String], override: BatchAxis?, index: Int) throws {
     let known = inputs.compactMap { shapes0[$0] }
     guard known.count == inputs.count else {
       throw EngineError("node '\(node)' (\(op.typeName)) reads a tensor whose shape is unknown: \(inputs.filter { shapes0[$0] == nil })")
@@ -60,6 +62,7 @@ struct BatchTracking {
     }
     let in1 = inputs.map { shapes1[$0] }
     let out1 = in1.contains(where: { $0 == nil }) ? nil : try? op.outputShapes(in1.map { $0 ?? [] })
+    if out1 == nil, !in1.contains(where: { $0 == nil }), firstFailure == nil { firstFailure = index }
     defer {
       if batchLost == nil, inputs.contains(where: { batchAxes[$0] != nil }), !outputs.contains(where: { batchAxes[$0] != nil }) {
         batchLost = "node '\(node)' (\(op.typeName)) makes \(outputs.first.map { "'\($0)'" } ?? "its output") from all items of the batch at once"
@@ -94,26 +97,28 @@ struct BatchTracking {
     return shape0[axis] % batch0 == 0 ? BatchAxis(axis: axis, inner: shape0[axis] / batch0) : nil
   }
 
-  /// A Reshape target that follows the batch: `target` resolved at batch0 against `input`, with the
-  /// dimension holding the batch written as −1, and that dimension's batch axis. The batch is one
-  /// digit of the flat index, at the input's batch stride s with radix batch0; it falls in target
-  /// axis j when stride(j) ≤ s and s·batch0 ≤ stride(j)·dim(j). With a batch of 1 several axes can
-  /// hold it; torch puts the batch first (reshape(N·T, C), flatten(0, 1)), so an axis where it is the
-  /// outermost factor (s·batch0 = stride(j)·dim(j)) is preferred, the outermost such axis first
-  /// ([1, 196, 256] from LeViT's [196, 256] is [N, 196, 256], not [1, 196·N, 256]).
-  /// nil when the input does not follow the batch.
-  func reshapeTarget(_ target: [Int], allowZero: Bool, input: String) throws -> (target: [Int], batch: BatchAxis)? {
+  /// The Reshape targets that follow the batch, most likely first: `target` resolved at batch0
+  /// against `input`, with the dimension holding the batch written as −1, and that dimension's batch
+  /// axis. The batch is one digit of the flat index, at the input's batch stride s with radix batch0;
+  /// it falls in target axis j when stride(j) ≤ s and s·batch0 ≤ stride(j)·dim(j). With a batch of 1
+  /// several axes can hold it; torch usually puts the batch first (reshape(N·T, C), flatten(0, 1)),
+  /// so the axes where it is the outermost factor (s·batch0 = stride(j)·dim(j)) come first, outer
+  /// axes before inner ([1, 196, 256] from LeViT's [196, 256] is [N, 196, 256], not [1, 196·N, 256]).
+  /// Empty when the input does not follow the batch.
+  func reshapeTargets(_ target: [Int], allowZero: Bool, input: String) throws -> [(target: [Int], batch: BatchAxis)] {
     guard let x0 = shapes0[input], let x1 = shapes1[input], let source = batchAxes[input],
-          x1.reduce(1, *) != x0.reduce(1, *) else { return nil }
+          x1.reduce(1, *) != x0.reduce(1, *) else { return [] }
     let resolved = try Reshape.resolve(target, allowZero: allowZero, input: x0)
     let stride = source.stride(in: x0), strides = Tensor.strides(of: resolved)
     let holds = resolved.indices.filter {
       strides[$0] <= stride && stride % strides[$0] == 0 && stride * batch0 <= strides[$0] * resolved[$0]
     }
-    guard let j = holds.first(where: { stride * batch0 == strides[$0] * resolved[$0] }) ?? holds.first else { return nil }
-    var following = resolved
-    following[j] = -1
-    return (following, BatchAxis(axis: j, inner: stride / strides[j]))
+    let leading = holds.filter { stride * batch0 == strides[$0] * resolved[$0] }
+    return (leading + holds.filter { !leading.contains($0) }).map { j in
+      var following = resolved
+      following[j] = -1
+      return (following, BatchAxis(axis: j, inner: stride / strides[j]))
+    }
   }
 
   /// When a graph output does not follow the batch although the input does: the batch the network

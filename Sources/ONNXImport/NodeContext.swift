@@ -8,6 +8,8 @@ struct NodeContext {
   let graph: ONNXGraph
   let constants: [String: ONNXConstant]
   let tracking: BatchTracking
+  /// Which of a reshape's possible batch dimensions to take (0: the preferred one).
+  var batchChoice: Int = 0
 
   var opset: Int { graph.opsetVersion }
 

@@ -6,14 +6,18 @@ import ONNXFormat
 extension OpBuilders {
   /// torch's exporters write the traced batch size into view/reshape targets ([1, 1280],
   /// [1, 197, 3, 3, 64]); the dimension that holds the batch, found by shape inference
-  /// (`BatchTracking.reshapeTarget`), becomes −1 so it follows the input's batch.
+  /// (`BatchTracking.reshapeTargets`, the `batchChoice`-th candidate), becomes −1 so it follows the
+  /// input's batch.
   static let reshape: Builder = { context in
     let requested = try context.constant(1, "shape").intValues
     let allowZero = context.int("allowzero", default: 0) != 0
     let x = try context.activation()
     do {
-      if let following = try context.tracking.reshapeTarget(requested, allowZero: allowZero, input: x) {
-        return BuiltOp(op: Reshape(.shape(following.target, allowZero: true)), inputs: [x], batchAxis: following.batch)
+      let candidates = try context.tracking.reshapeTargets(requested, allowZero: allowZero, input: x)
+      if !candidates.isEmpty {
+        let following = candidates[min(context.batchChoice, candidates.count - 1)]
+        return BuiltOp(op: Reshape(.shape(following.target, allowZero: true)), inputs: [x], batchAxis: following.batch,
+                       batchCandidates: candidates.count)
       }
     } catch let error as EngineError {
       throw context.error("\(error.description) (input shape \((try? context.inputShape(0)) ?? []))")

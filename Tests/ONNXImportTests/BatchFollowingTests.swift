@@ -106,6 +106,28 @@ struct BatchFollowingTests {
     #expect(try run(graph, x.item(2)) == x.item(2))
   }
 
+  @Test func aSequenceFirstMergeIsResolvedByTheLayerAfterIt() throws {
+    // nn.MultiheadAttention works sequence-first: [N, T, C] -> [T, N, C] -> view(T·N, C) -> Linear.
+    // At batch 1 the target [4, 6] could hold the batch in either dimension ([4·N, 6] or [4, 6·N]);
+    // the preferred guess ([4, 6·N]) makes the Gemm after it fail at another batch, so the importer
+    // takes the other one.
+    let weights = ONNXConstant(shape: [6, 6], floats: (0..<36).map { Float($0 % 7) / 7 - 0.4 })
+    let graph = testGraph([
+      ONNXNode(name: "seq_first", opType: "Transpose", inputs: ["x"], outputs: ["t"], attributes: ["perm": .ints([1, 0, 2])]),
+      ONNXNode(name: "merge", opType: "Reshape", inputs: ["t", "merged"], outputs: ["m"]),
+      ONNXNode(name: "linear", opType: "Gemm", inputs: ["m", "w"], outputs: ["g"], attributes: ["transB": .int(1)]),
+      ONNXNode(name: "split", opType: "Reshape", inputs: ["g", "unmerged"], outputs: ["u"]),
+      ONNXNode(name: "batch_first", opType: "Transpose", inputs: ["u"], outputs: ["y"], attributes: ["perm": .ints([1, 0, 2])]),
+    ], inputShape: [1, 4, 6], constants: ["merged": int64s([4, 6]), "unmerged": int64s([4, 1, 6]), "w": weights])
+    let network = try ONNXNetworkLoader.network(from: graph)
+    let x = input([3, 4, 6])
+    let batched = try network.forward(x).output()
+    #expect(batched.shape == [3, 4, 6])
+    for item in 0..<3 {
+      #expect(MaxAbsDifference(actual: try network.forward(x.item(item)).output().values, expected: batched.item(item).values).value < 1e-5)
+    }
+  }
+
   @Test func aClassTokenFoldedAtBatchOneJoinsEveryItem() throws {
     // TorchScript writes cls.expand(N, -1, -1) at batch 1 as Expand(cls, [1, 1, 1]), folded to [1, 1, C].
     let cls = ONNXConstant(shape: [1, 1, 4], floats: [9, 8, 7, 6])
