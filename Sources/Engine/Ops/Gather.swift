@@ -6,7 +6,7 @@
 /// within the first `span` positions of the gathered axis, which holds the batch in blocks of
 /// `span` (torch's dynamo export of `as_strided` gathers from the flattened tensor); for a data axis
 /// of n·span positions the indices repeat n times along `indicesAxis`, item b offset by b·span.
-public final class Gather: Op, @unchecked Sendable {
+public final class Gather: IndexMapping, @unchecked Sendable {
   public struct PerItem: Sendable { public let indicesAxis: Int, span: Int
     public init(indicesAxis: Int, span: Int) { self.indicesAxis = indicesAxis; self.span = span }
   }
@@ -50,7 +50,7 @@ public final class Gather: Op, @unchecked Sendable {
     return [Array(x[..<a]) + shape + Array(x[(a + 1)...])]
   }
 
-  func map(_ shape: [Int]) throws -> ([Int], [Int]) {
+  public func map(_ shape: [Int]) throws -> ([Int], [Int]) {
     let outShape = try outputShapes([shape])[0]
     let a = try normalizedAxis(axis, rank: shape.count, op: "Gather")
     let outer = shape[..<a].reduce(1, *), size = shape[a], inner = shape[(a + 1)...].reduce(1, *)
@@ -64,17 +64,5 @@ public final class Gather: Op, @unchecked Sendable {
       }
     }
     return (map, outShape)
-  }
-
-  public func forward(_ inputs: [Value]) throws -> [Value] {
-    let x = try Reorder.value(inputs[0], to: .plain)
-    let (m, shape) = try map(x.shape)
-    return [GatherMap.gather(x, map: m, shape: shape)]
-  }
-
-  public func backward(_ pass: BackwardPass) throws -> [Value?] {
-    guard pass.needsGradient[0], let dy = pass.outputGradients[0] else { return [nil] }
-    let (m, _) = try map(pass.inputs[0].shape)
-    return [GatherMap.scatter(try Reorder.value(dy, to: .plain), map: m, shape: pass.inputs[0].shape)]
   }
 }

@@ -30,12 +30,9 @@ public final class InstanceNormalization: Op, @unchecked Sendable {
     let x = try Reorder.value(inputs[0], to: .plain)
     _ = try outputShapes([x.shape])
     let channels = x.shape[1], rows = x.shape[0] * channels, length = x.shape.dropFirst(2).reduce(1, *)
-    defer { withExtendedLifetime(x) {} }  // pooled buffers: keep alive while their pointers are used
-    let (mean, inverseStd) = RowNormalization.statistics(x.buffer.pointer, rows: rows, length: length, epsilon: epsilon)
-    let y = Value(uninitialized: x.shape)
+    let (y, _, _) = RowNormalization.standardised(x, rows: rows, length: length, epsilon: epsilon)
     let target = y.buffer.pointer
-    RowNormalization.standardise(x.buffer.pointer, mean: mean, inverseStd: inverseStd, length: length, into: target)
-    for row in 0..<rows {
+    for row in 0..<rows {  // y = x̂·scale[c] + bias[c]
       let s = scale[row % channels], t = bias[row % channels], base = row * length
       for j in 0..<length { target[base + j] = target[base + j] * s + t }
     }

@@ -47,12 +47,9 @@ public final class LayerNormalization: Op, @unchecked Sendable {
     let x = try Reorder.value(inputs[0], to: .plain)
     let shapes = try outputShapes([x.shape])
     let (rows, length, gamma, beta) = try geometry(x.shape)
-    defer { withExtendedLifetime(x) {} }  // pooled buffers: keep alive while their pointers are used
-    let (mean, inverseStd) = RowNormalization.statistics(x.buffer.pointer, rows: rows, length: length, epsilon: epsilon)
-    let y = Value(uninitialized: x.shape)
+    let (y, mean, inverseStd) = RowNormalization.standardised(x, rows: rows, length: length, epsilon: epsilon)
     let target = y.buffer.pointer
-    RowNormalization.standardise(x.buffer.pointer, mean: mean, inverseStd: inverseStd, length: length, into: target)
-    for row in 0..<rows {
+    for row in 0..<rows {  // y = x̂·γ + β
       let base = row * length
       if let beta {
         for j in 0..<length { target[base + j] = target[base + j] * gamma[j] + beta[j] }

@@ -21,13 +21,17 @@ enum RowNormalization {
     return (mean, inverseStd)
   }
 
-  /// x̂ = (x − μ)·r into `target`.
-  static func standardise(_ x: UnsafePointer<Float>, mean: [Float], inverseStd: [Float], length: Int,
-                          into target: UnsafeMutablePointer<Float>) {
-    for row in 0..<mean.count {
+  /// x̂ = (x − μ)·r of a plain value read as `rows` rows of `length`, with μ and r per row.
+  static func standardised(_ x: Value, rows: Int, length: Int, epsilon: Float) -> (Value, mean: [Float], inverseStd: [Float]) {
+    defer { withExtendedLifetime(x) {} }  // pooled buffers: keep alive while their pointers are used
+    let (mean, inverseStd) = statistics(x.buffer.pointer, rows: rows, length: length, epsilon: epsilon)
+    let y = Value(uninitialized: x.shape)
+    let source = x.buffer.pointer, target = y.buffer.pointer
+    for row in 0..<rows {
       let base = row * length, mu = mean[row], r = inverseStd[row]
-      for j in 0..<length { target[base + j] = (x[base + j] - mu) * r }
+      for j in 0..<length { target[base + j] = (source[base + j] - mu) * r }
     }
+    return (y, mean, inverseStd)
   }
 
   /// dx from g = ∂L/∂x̂ (overwritten with dx in place), and optional per-row dμ, dr.

@@ -1,6 +1,6 @@
 /// ONNX Tile: out.shape[i] = input.shape[i] · repeats[i], out[j] = input[j mod input.shape] per axis.
 /// Backward sums the gradient of every copy.
-public final class Tile: Op, @unchecked Sendable {
+public final class Tile: IndexMapping, @unchecked Sendable {
   public let typeName = "Tile"
   public let repeats: [Int]
   public init(repeats: [Int]) { self.repeats = repeats }
@@ -13,7 +13,7 @@ public final class Tile: Op, @unchecked Sendable {
     return [zip(x, repeats).map { $0 * $1 }]
   }
 
-  func map(_ shape: [Int]) throws -> ([Int], [Int]) {
+  public func map(_ shape: [Int]) throws -> ([Int], [Int]) {
     let outShape = try outputShapes([shape])[0], strides = Tensor.strides(of: shape)
     var map = [Int](repeating: 0, count: outShape.reduce(1, *))
     GatherMap.forEachIndex(outShape) { position, index in
@@ -22,17 +22,5 @@ public final class Tile: Op, @unchecked Sendable {
       map[position] = offset
     }
     return (map, outShape)
-  }
-
-  public func forward(_ inputs: [Value]) throws -> [Value] {
-    let x = try Reorder.value(inputs[0], to: .plain)
-    let (m, shape) = try map(x.shape)
-    return [GatherMap.gather(x, map: m, shape: shape)]
-  }
-
-  public func backward(_ pass: BackwardPass) throws -> [Value?] {
-    guard pass.needsGradient[0], let dy = pass.outputGradients[0] else { return [nil] }
-    let (m, _) = try map(pass.inputs[0].shape)
-    return [GatherMap.scatter(try Reorder.value(dy, to: .plain), map: m, shape: pass.inputs[0].shape)]
   }
 }

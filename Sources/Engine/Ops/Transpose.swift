@@ -1,5 +1,5 @@
 /// ONNX Transpose: output axis i is input axis perm[i] (default: reversed). Backward: the inverse permutation.
-public final class Transpose: Op, @unchecked Sendable {
+public final class Transpose: IndexMapping, @unchecked Sendable {
   public let typeName = "Transpose"
   public let permutation: [Int]?
   public init(permutation: [Int]?) { self.permutation = permutation }
@@ -15,7 +15,7 @@ public final class Transpose: Op, @unchecked Sendable {
     return [try perm(x.count).map { x[$0] }]
   }
 
-  func map(_ shape: [Int]) throws -> ([Int], [Int]) {
+  public func map(_ shape: [Int]) throws -> ([Int], [Int]) {
     let p = try perm(shape.count)
     let outShape = p.map { shape[$0] }
     let strides = Tensor.strides(of: shape)
@@ -26,17 +26,5 @@ public final class Transpose: Op, @unchecked Sendable {
       map[position] = offset
     }
     return (map, outShape)
-  }
-
-  public func forward(_ inputs: [Value]) throws -> [Value] {
-    let x = try Reorder.value(inputs[0], to: .plain)
-    let (m, shape) = try map(x.shape)
-    return [GatherMap.gather(x, map: m, shape: shape)]
-  }
-
-  public func backward(_ pass: BackwardPass) throws -> [Value?] {
-    guard pass.needsGradient[0], let dy = pass.outputGradients[0] else { return [nil] }
-    let (m, _) = try map(pass.inputs[0].shape)
-    return [GatherMap.scatter(try Reorder.value(dy, to: .plain), map: m, shape: pass.inputs[0].shape)]
   }
 }
