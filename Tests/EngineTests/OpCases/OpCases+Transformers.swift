@@ -147,6 +147,29 @@ extension OpCase {
       ], output: "y", constants: ["zero": Tensor(shape: [], values: [0]), "fill": Tensor(shape: [], values: [-100])])
     },
     single("Cast to float (identity)", [2, 5, 7, 6], blocked: true) { _ in Cast(to: .float) },
+    // Masks pass no gradient: x · Cast(x > 0) has gradient 1[x > 0] (the mask's own branch adds nothing),
+    // x + Floor(x) and x · Not(x < 0) + Ceil(x) gradient 1 and 1[x ≥ 0] away from the steps.
+    OpCase(name: "x · Cast(x > 0 → bool): the mask passes no gradient", input: [2, 5, 7, 6], sampling: away(from: [0])) { source, _ in
+      CaseGraph(nodes: [
+        Node(name: "greater", op: Comparison(.greater), inputs: [source, "zero"], outputs: ["c"]),
+        Node(name: "cast", op: Cast(to: .bool), inputs: ["c"], outputs: ["mask"]),
+        Node(name: "mul", op: BinaryArithmetic(.mul), inputs: [source, "mask"], outputs: ["y"]),
+      ], output: "y", constants: ["zero": Tensor(shape: [], values: [0])])
+    },
+    OpCase(name: "x · Not(x < 0) + Ceil(x) + Floor(x) + Cast(x → integer)", input: [2, 5, 7, 6],
+           sampling: away(from: [-3, -2, -1, 0, 1, 2, 3])) { source, _ in
+      CaseGraph(nodes: [
+        Node(name: "less", op: Comparison(.less), inputs: [source, "zero"], outputs: ["negative"]),
+        Node(name: "not", op: Not(), inputs: ["negative"], outputs: ["mask"]),
+        Node(name: "masked", op: BinaryArithmetic(.mul), inputs: [source, "mask"], outputs: ["m"]),
+        Node(name: "ceil", op: Rounding(.ceil), inputs: [source], outputs: ["up"]),
+        Node(name: "floor", op: Rounding(.floor), inputs: [source], outputs: ["down"]),
+        Node(name: "truncate", op: Cast(to: .integer), inputs: [source], outputs: ["whole"]),
+        Node(name: "add1", op: BinaryArithmetic(.add), inputs: ["m", "up"], outputs: ["a"]),
+        Node(name: "add2", op: BinaryArithmetic(.add), inputs: ["a", "down"], outputs: ["b"]),
+        Node(name: "add3", op: BinaryArithmetic(.add), inputs: ["b", "whole"], outputs: ["y"]),
+      ], output: "y", constants: ["zero": Tensor(shape: [], values: [0])])
+    },
     OpCase(name: "Concat broadcasts a [1, 1, C] token over the batch", input: [2, 4, 6]) { source, random in
       CaseGraph(nodes: [Node(name: "concat", op: Concat(axis: 1), inputs: ["cls", source], outputs: ["y"])], output: "y",
                 constants: ["cls": random.tensor([1, 1, 6])])
