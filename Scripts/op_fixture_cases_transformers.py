@@ -296,8 +296,34 @@ def einsum_cases(Case):
     ]
 
 
+def conv1d_cases(Case):
+    c1 = lambda c_in, c_out, k, group=1, bias=True, **kw: (lambda g, x: g.op(
+        "Conv", [x, g.weight([c_out, c_in // group, k])] + ([g.weight([c_out], scale=0.1)] if bias else []),
+        kernel_shape=[k], group=group, **kw))
+
+    def weight_standardised_conv(g, x):
+        # NFNet ScaledStdConv as the dynamo exporter writes it: BatchNormalization of the constant weights
+        # [1, M, C·k·k] with their own mean and variance (ReduceMean), folded at load time, then Conv.
+        w = g.op("Reshape", [g.weight([4, 3, 3, 3], scale=1.0), g.const([1, 4, 27], I64)])
+        mean = g.op("ReduceMean", [w, g.const([0, 2], I64)], keepdims=0)
+        var = g.op("ReduceMean", [g.op("Mul", [g.op("Sub", [w, g.op("ReduceMean", [w, g.const([0, 2], I64)], keepdims=1)])] * 2),
+                                  g.const([0, 2], I64)], keepdims=0)
+        standard = g.op("BatchNormalization", [w, g.weight([4], low=0.5, high=1.5), g.const(np.zeros(4)), mean, var], epsilon=1e-5)
+        return g.op("Conv", [x, g.op("Reshape", [standard, g.const([4, 3, 3, 3], I64)])], kernel_shape=[3, 3], pads=[1, 1, 1, 1])
+
+    return [
+        Case("conv1d_eca", "Conv", "1-D Conv [N,1,C] kernel 5 pads 2, no bias (ECA attention)", [2, 1, 12], c1(1, 1, 5, bias=False, pads=[2, 2])),
+        Case("conv1d_grouped_strided", "Conv", "1-D Conv 4->6 group 2, kernel 3, stride 2, pads [1,0], dilation 2", [2, 4, 11],
+             c1(4, 6, 3, group=2, strides=[2], pads=[1, 0], dilations=[2])),
+        Case("conv1d_same_upper", "Conv", "1-D Conv 3->5 kernel 4 auto_pad SAME_UPPER", [2, 3, 9], c1(3, 5, 4, auto_pad="SAME_UPPER")),
+        Case("fold_weight_standardization", "BatchNormalization", "Conv whose weights are standardised by BatchNormalization "
+             "of the constant weights with their own ReduceMean statistics (NFNet), folded", [2, 3, 6, 7], weight_standardised_conv,
+             opset=18),
+    ]
+
+
 def all_transformer_cases(Case):
     from op_fixture_networks_transformers import network_cases
     return (normalization_cases(Case) + unary_cases(Case) + binary_math_cases(Case) + reduce_cases(Case)
             + resize_cases(Case) + movement_cases(Case) + mask_cases(Case) + folding_cases(Case) + einsum_cases(Case)
-            + network_cases(Case))
+            + conv1d_cases(Case) + network_cases(Case))

@@ -111,6 +111,18 @@ def dynamic_batch(g, x):
     return g.op("Gemm", [h, g.weight([5, 6]), g.weight([5], scale=0.1)], transB=1)
 
 
+def eca_and_slice_assignment(g, x):
+    # ECA channel attention (GAP -> [N, 1, C] -> 1-D Conv -> Sigmoid -> scale), then MViTv2's
+    # h[:, :, 1:, 1:] += 2·h[:, :, 1:, 1:] written by TorchScript as ScatterND with indices traced at batch 1.
+    s = g.op("Reshape", [g.op("GlobalAveragePool", [x]), g.const([1, 1, 4], I64)])
+    s = g.op("Sigmoid", [g.op("Conv", [s, g.weight([1, 1, 3])], kernel_shape=[3], pads=[1, 1])])
+    h = g.op("Mul", [x, g.op("Reshape", [s, g.const([1, 4, 1, 1], I64)])])                # [1, 4, 5, 6]
+    corner = g.op("Slice", [h, g.const([1, 1], I64), g.const([5, 6], I64), g.const([2, 3], I64)])  # [1, 4, 4, 5]
+    grid = np.stack(np.meshgrid([0], range(4), range(1, 5), range(1, 6), indexing="ij"), axis=-1)  # [1, 4, 4, 5, 4]
+    h = g.op("ScatterND", [h, g.const(grid, I64), g.op("Mul", [corner, g.const(3.0)])])
+    return g.op("Gemm", [g.op("Flatten", [g.op("GlobalAveragePool", [h])]), g.weight([5, 4]), g.weight([5], scale=0.1)], transB=1)
+
+
 def network_cases(Case):
     b = dict(run_batch=RUN_BATCH)
     return [
@@ -127,6 +139,8 @@ def network_cases(Case):
              "Expand to [1,4,2,8]; run at batch 3", [1, 4, 2, 8], mobilevitv2_attention, **b),
         Case("net_hrnet_fuse_batch3", "network", "HRNet fuse: nearest Resize x2 + Add, bilinear Resize to sizes [1,4,16,16]; "
              "run at batch 3", [1, 4, 8, 8], hrnet_fuse, **b),
+        Case("net_eca_scatternd_batch3", "network", "ECA attention (1-D Conv over channels) and a slice assignment as ScatterND "
+             "with indices traced at batch 1; run at batch 3", [1, 4, 5, 6], eca_and_slice_assignment, **b),
         Case("net_dynamic_batch_axis", "network", "exported with a symbolic batch dimension: Shape -> Gather -> Concat -> "
              "Reshape folded at load time; run at batch 3", [RUN_BATCH, 3, 6, 6], dynamic_batch, dynamic_batch=True),
     ]

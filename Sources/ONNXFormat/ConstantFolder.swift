@@ -14,7 +14,7 @@ struct ConstantFolder {
     "Identity", "Constant", "Shape", "Size", "Gather", "Unsqueeze", "Squeeze", "Concat", "Cast",
     "ConstantOfShape", "Range", "Reshape", "Flatten", "Slice", "Expand", "Add", "Sub", "Mul", "Div",
     "Equal", "Where", "Transpose", "Tile", "ScatterND", "ReduceSum", "ReduceProd", "ReduceMax", "ReduceMin",
-    "ReduceMean", "Dropout", "GatherND", "Clip", "CumSum",
+    "ReduceMean", "Dropout", "GatherND", "Clip", "CumSum", "BatchNormalization",
   ]).union(FoldMathOps.unaryOps).union(FoldMathOps.binaryOps).union(FoldMathOps.variadicOps)
 
   /// The nodes that could not be folded, in their given (topological) order. The outputs of
@@ -56,6 +56,10 @@ struct ConstantFolder {
       }
     }
     do {
+      if node.opType == "BatchNormalization" {  // the one folded op with several outputs
+        let results = try FoldMathOps.batchNormalization(node, inputs.compactMap { $0 })
+        return results.count >= node.outputs.filter({ !$0.isEmpty }).count ? results : nil
+      }
       guard let result = try Self.apply(node, inputs, limit: limits.maxElements),
             node.outputs.filter({ !$0.isEmpty }).count <= 1 else { return nil }
       return [result]

@@ -198,4 +198,38 @@ enum FoldMathOps {
     return x.isInteger ? ONNXConstant(shape: x.shape, int64s: scan(x.int64Values, zero: 0, &+))
                        : ONNXConstant(shape: x.shape, floats: scan(x.floatValues, zero: 0, +))
   }
+
+  /// BatchNormalization of a constant [N, C, ...] (weight standardisation in NFNets' ScaledStdConv):
+  /// y = scale·(x − μ)/√(σ² + ε) + bias per channel, with the given μ, σ², or with training_mode = 1
+  /// the batch's own (over every axis but 1, biased variance) and the running statistics as the
+  /// further outputs, input·momentum + current·(1 − momentum) (ONNX operator spec, opset 15).
+  static func batchNormalization(_ node: ONNXNode, _ inputs: [ONNXConstant]) throws -> [ONNXConstant] {
+    guard inputs.count == 5, inputs[0].shape.count >= 2 else { throw FoldingError("needs X [N, C, ...], scale, B, mean and var") }
+    let x = inputs[0].floatValues, shape = inputs[0].shape, channels = shape[1]
+    let inner = shape[2...].reduce(1, *), count = max(x.count / max(channels, 1), 1)
+    guard inputs[1...].allSatisfy({ $0.count == channels }) else { throw FoldingError("parameters do not have \(channels) values") }
+    let (scale, bias) = (inputs[1].floatValues, inputs[2].floatValues)
+    let epsilon = Double(node.floatAttribute("epsilon") ?? 1e-5), momentum = node.floatAttribute("momentum") ?? 0.9
+    let training = (node.intAttribute("training_mode") ?? 0) != 0
+    var mean = inputs[3].floatValues.map(Double.init), variance = inputs[4].floatValues.map(Double.init)
+    if training {
+      for c in 0..<channels {
+        var sum = 0.0, squares = 0.0
+        for n in 0..<shape[0] { for i in 0..<inner { let v = Double(x[(n * channels + c) * inner + i]); sum += v; squares += v * v } }
+        mean[c] = sum / Double(count)
+        variance[c] = max(squares / Double(count) - mean[c] * mean[c], 0)
+      }
+    }
+    var y = [Float](repeating: 0, count: x.count)
+    for (index, value) in x.enumerated() {
+      let c = index / inner % channels
+      y[index] = Float(Double(scale[c]) * (Double(value) - mean[c]) / (variance[c] + epsilon).squareRoot() + Double(bias[c]))
+    }
+    let outputs = [ONNXConstant(shape: shape, floats: y)]
+    guard training else { return outputs }
+    let running = { (given: ONNXConstant, current: [Double]) in
+      ONNXConstant(shape: given.shape, floats: zip(given.floatValues, current).map { $0 * momentum + Float($1) * (1 - momentum) })
+    }
+    return outputs + [running(inputs[3], mean), running(inputs[4], variance)]
+  }
 }

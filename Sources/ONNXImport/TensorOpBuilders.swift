@@ -53,8 +53,14 @@ extension OpBuilders {
       throw context.error("reduction '\(reduction)' is not supported (none, add)")
     }
     guard let updates = context.inputName(2) else { throw context.error("missing input 2 (updates)") }
-    return BuiltOp(op: ScatterND(indices: indices.intValues, indicesShape: indices.shape, reduction: kind),
-                   inputs: [try context.activation(), updates])
+    // Indices traced at batch 1 that address the batch in their first coordinate repeat per item.
+    let data = try context.activation(), tracking = context.tracking, values = indices.intValues
+    let k = indices.shape.last ?? 0
+    let perItem = tracking.batch0 == 1 && k >= 1 && indices.shape.first == 1 && tracking.batchAxes[data] == BatchAxis(axis: 0, inner: 1)
+      && tracking.batchAxes[updates]?.axis == 0 && stride(from: 0, to: values.count, by: k).allSatisfy { values[$0] == 0 || values[$0] == -1 }
+    return BuiltOp(op: ScatterND(indices: perItem ? values.enumerated().map { $0.offset % k == 0 ? 0 : $0.element } : values,
+                                 indicesShape: indices.shape, reduction: kind, perItem: perItem),
+                   inputs: [data, updates])
   }
 
   /// Resize (opsets 13-21) over the last two axes: scales (input 2) or sizes (input 3), optionally

@@ -91,4 +91,29 @@ struct MathFoldingTests {
     #expect(formatError { _ = try folding.fold("ScatterND", [ints("z", [0, 0]), ints("i", [2], dims: [1, 1]), ints("u", [1])]) }?
       .description.contains("out of range") == true)
   }
+
+  @Test func batchNormalizationOfConstantsInTrainingMode() throws {
+    // NFNet weight standardisation: X [1, 2, 2] = channel 0 [1, 3], channel 1 [2, 6]; training_mode 1 uses
+    // the batch statistics μ = [2, 4], σ² = [1, 4]; scale [1, 2], bias [0, 1], ε = 0:
+    // y = [-1, 1] and 2·[-1, 1] + 1 = [-1, 3]; running mean with momentum 0.5 from [0, 0]: [1, 2].
+    let model = B.model(
+      nodes: [B.node("BatchNormalization", ["x0", "scale", "bias", "mean", "var"], ["y", "running_mean", "running_var"], name: "bn",
+                     attributes: [B.intAttribute("training_mode", 1), floatAttribute("epsilon", 0), floatAttribute("momentum", 0.5)]),
+              B.node("Relu", ["x"], ["r"])],
+      initializers: [floats("x0", [1, 3, 2, 6], dims: [1, 2, 2]), floats("scale", [1, 2]), floats("bias", [0, 1]),
+                     floats("mean", [0, 0]), floats("var", [1, 1])],
+      inputs: [B.valueInfo("x", dims: [1])], outputs: [B.valueInfo("r", dims: [1]), B.valueInfo("y", dims: [])])
+    let graph = try B.load(model)
+    #expect(graph.nodes.map(\.opType) == ["Relu"])
+    #expect(graph.constants["y"] == ONNXConstant(shape: [1, 2, 2], floats: [-1, 1, -1, 3]))
+    #expect(graph.constants["running_mean"] == ONNXConstant(shape: [2], floats: [1, 2]))
+  }
+
+  func floatAttribute(_ name: String, _ value: Float) -> Onnx_AttributeProto {
+    var attribute = Onnx_AttributeProto()
+    attribute.name = name
+    attribute.type = .float
+    attribute.f = value
+    return attribute
+  }
 }

@@ -3,20 +3,39 @@
 /// (updates.shape = indices.shape[..<-1] + data.shape[k...]); reduction `none` (replace, later
 /// tuples win) or `add`. The node reads [data, updates] (the indices are held by the op). Backward: data gets dy except at replaced positions (reduction none);
 /// updates get dy gathered at their positions. Never through the indices.
+/// `perItem`: the indices were traced at batch 1 with the batch as their first coordinate (always 0,
+/// indices.shape[0] = 1, MViTv2's slice assignment into attention scores); for data of batch n they
+/// repeat n times, item b with first coordinate b.
 public final class ScatterND: Op, @unchecked Sendable {
   public enum Reduction: String, Sendable { case none, add }
   public let typeName = "ScatterND"
   public let indices: [Int]
   public let indicesShape: [Int]
   public let reduction: Reduction
-  public init(indices: [Int], indicesShape: [Int], reduction: Reduction = .none) {
+  public let perItem: Bool
+  public init(indices: [Int], indicesShape: [Int], reduction: Reduction = .none, perItem: Bool = false) {
     self.indices = indices
     self.indicesShape = indicesShape
     self.reduction = reduction
+    self.perItem = perItem
+  }
+
+  /// The index tuples and their shape for data of `shape`.
+  private func effectiveIndices(_ data: [Int]) -> (values: [Int], shape: [Int]) {
+    guard perItem, let k = indicesShape.last, k >= 1, !data.isEmpty, data[0] != 1 else { return (indices, indicesShape) }
+    var values: [Int] = []
+    values.reserveCapacity(indices.count * data[0])
+    for item in 0..<data[0] {
+      for (i, index) in indices.enumerated() { values.append(i % k == 0 ? item : index) }
+    }
+    var shape = indicesShape
+    shape[0] = data[0]
+    return (values, shape)
   }
 
   public func outputShapes(_ inputShapes: [[Int]]) throws -> [[Int]] {
     let data = inputShapes[0], updates = inputShapes[1]
+    let indicesShape = effectiveIndices(data).shape
     guard let k = indicesShape.last, k <= data.count else {
       throw EngineError("ScatterND indices of shape \(indicesShape) do not fit data of shape \(data)")
     }
@@ -27,6 +46,7 @@ public final class ScatterND: Op, @unchecked Sendable {
 
   /// For each update element, the flat offset in data it writes.
   func targets(_ data: [Int]) throws -> [Int] {
+    let (indices, indicesShape) = effectiveIndices(data)
     guard let k = indicesShape.last else { return [] }
     let strides = Tensor.strides(of: data), slice = data[k...].reduce(1, *)
     var result: [Int] = []

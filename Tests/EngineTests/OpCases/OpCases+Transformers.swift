@@ -196,6 +196,12 @@ extension OpCase {
       Softmax(axis: 1, coercedTo2D: true)
     },
     single("Softmax attention axis -1", [2, 3, 5, 5], .uniform(-3, 3)) { _ in Softmax(axis: -1) },
+    single("Conv1D 4 -> 6, group 2, kernel 3, stride 2, pads [1, 0]", [2, 4, 11]) { random in
+      try Conv1D(weights: random.tensor([6, 2, 3]), bias: random.floats(6), stride: 2, padding: .explicit(begin: [1], end: [0]), group: 2)
+    },
+    single("Conv1D ECA kernel 5 SAME_UPPER, no bias", [2, 1, 12]) { random in
+      try Conv1D(weights: random.tensor([1, 1, 5]), bias: nil, padding: .sameUpper)
+    },
   ]
 
   /// Einsum `equation` of the input with itself scaled (`both`), with a constant of `constant` shape, or alone.
