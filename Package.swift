@@ -61,7 +61,7 @@ let package = Package(
       .product(name: "Yams", package: "Yams"), .product(name: "Crypto", package: "swift-crypto"),
     ]),
     .executableTarget(name: "convlens", dependencies: [
-      "Engine", "ONNXImport", "Imaging", "ModelLoading", "Methods", "Datasets", "Notebooks", "CCairo",
+      "Engine", "ONNXImport", "Imaging", "ModelLoading", "Methods", "Datasets", "Notebooks", "Document", "Rendering",
       .product(name: "ArgumentParser", package: "swift-argument-parser"),
     ]),
     .executableTarget(name: "ConvLensBenchmark", dependencies: ["Engine", "ONNXImport", "Imaging", "ModelLoading", "Methods", "Datasets"]),
@@ -71,12 +71,13 @@ let package = Package(
     .testTarget(name: "ONNXImportTests", dependencies: ["ONNXImport", "ONNXFormat", "Engine", "Imaging"], resources: [.copy("Fixtures")]),
     .testTarget(name: "ImagingTests", dependencies: ["Imaging"], resources: [.copy("Fixtures")]),
     .testTarget(name: "RenderingTests", dependencies: ["Rendering", "Document"], exclude: ["Goldens"]),
-    .testTarget(name: "NotebooksTests", dependencies: ["Notebooks"], exclude: ["Fixtures"]),
+    .testTarget(name: "NotebooksTests", dependencies: ["Notebooks", "Document", "Rendering", "Methods"], exclude: ["Fixtures"]),
     .testTarget(name: "ModelLoadingTests", dependencies: ["ModelLoading", "Engine", "Imaging"]),
     // ONNXFormat's generated types build the bad models of the bad-input table.
-    .testTarget(name: "CLITests", dependencies: ["convlens", "ONNXFormat", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
+    .testTarget(name: "CLITests", dependencies: ["convlens", "ONNXFormat", "Notebooks", "Rendering", "Document",
+                                                .product(name: "SwiftProtobuf", package: "swift-protobuf")],
                 exclude: ["Fixtures"]),
-    .testTarget(name: "MethodsTests", dependencies: ["Methods", "Engine", "ONNXImport", "Imaging"]),
+    .testTarget(name: "MethodsTests", dependencies: ["Methods", "Engine", "ONNXImport", "Imaging"], resources: [.copy("Fixtures")]),
     .testTarget(name: "BehaviourTests", dependencies: ["Methods", "Datasets", "Engine", "ONNXImport", "Imaging"], resources: [.copy("Fixtures")]),
   ]
 )

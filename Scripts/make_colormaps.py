@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Writes Sources/Methods/Helpers/ColormapTables.swift and one Colormaps/ColormapTables+NAME.swift per map:
+"""Writes Sources/Notebooks/Figures/ColormapTables.swift and one Colormaps/ColormapTables+NAME.swift per map:
 matplotlib's 256-entry lookup tables for the
 colormaps ConvLens offers, so Swift samples them exactly as matplotlib does.
 
@@ -13,7 +13,7 @@ from matplotlib import colormaps
 import numpy as np
 
 NAMES = ["viridis", "jet", "inferno", "turbo", "RdBu", "gray"]
-HELPERS = os.path.join(os.path.dirname(__file__), "..", "Sources", "Methods", "Helpers")
+HELPERS = os.path.join(os.path.dirname(__file__), "..", "Sources", "Notebooks", "Figures")
 FILE_NAMES = {"viridis": "Viridis", "jet": "Jet", "inferno": "Inferno", "turbo": "Turbo", "RdBu": "RdBu", "gray": "Gray"}
 
 

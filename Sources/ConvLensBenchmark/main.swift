@@ -7,7 +7,7 @@ import ModelLoading
 //
 //   swift run -c release ConvLensBenchmark [--runs N] [--json FILE] [MODEL.onnx ...]
 //   swift run -c release ConvLensBenchmark --behaviour   # lucid class visualization, t-SNE of Fashion-MNIST (once each)
-//   swift run -c release ConvLensBenchmark --methods [--runs N]   # occlusion (batched / incremental), score-cam
+//   swift run -c release ConvLensBenchmark --methods [--only grad-cam] [--runs N]   # occlusion (batched / incremental), score-cam, grad-cam
 
 struct Measurement: Codable {
   let model: String
@@ -39,6 +39,7 @@ var modelPaths: [String?] = []
 var profile = false
 var fused = true
 var methods = false
+var onlyMethods: Set<String>?
 var behaviour = false
 var backwardByType: [String: Double] = [:]
 while let argument = arguments.first {
@@ -50,10 +51,12 @@ while let argument = arguments.first {
   case "--profile": profile = true
   case "--unfused": fused = false
   case "--methods": methods = true
+  case "--only": onlyMethods = Set(arguments.removeFirst().split(separator: ",").map(String.init))
   case "--behaviour": behaviour = true
   case "--help", "-h":
     print("ConvLensBenchmark [--runs N] [--forward-only] [--batch 1,16] [--profile] [--unfused] [--methods] [--behaviour] [--json FILE] [MODEL.onnx ...]")
-    print("  --methods: occlusion (window 32, stride 16) batched vs incremental, and score-cam, ms per image")
+    print("  --methods: occlusion (window 32, stride 16) batched vs incremental, score-cam and grad-cam, ms per image")
+    print("  --only TASKS: with --methods, only these comma-separated tasks (e.g. grad-cam)")
     print("  --behaviour: lucid class visualization (3 classes) and t-SNE of 1000 Fashion-MNIST images, once each")
     exit(0)
   case "--batch": batches = arguments.removeFirst().split(separator: ",").compactMap { Int($0) }
@@ -62,6 +65,8 @@ while let argument = arguments.first {
 }
 if modelPaths.isEmpty { modelPaths = [nil] }
 
+// Which kernels these numbers come from: oneDNN's ISA after any ONEDNN_MAX_CPU_ISA cap, and the block width.
+print("oneDNN ISA: \(ChannelBlock.instructionSet); channel block: \(ChannelBlock.width) (ONEDNN_MAX_CPU_ISA=\(ProcessInfo.processInfo.environment["ONEDNN_MAX_CPU_ISA"] ?? "unset"))")
 var results: [Measurement] = []
 do {
   for path in modelPaths {
@@ -74,7 +79,7 @@ do {
       continue
     }
     if methods {
-      results += try methodTimings(network: network, model: name, shape: shape, runs: runs)
+      results += try methodTimings(network: network, model: name, shape: shape, runs: runs, only: onlyMethods)
       continue
     }
     for batch in batches {

@@ -9,11 +9,14 @@ public struct Chart: Sendable, Equatable, Codable {
   public var aspectRatio: Double
   /// Hide axis numbers where they carry no meaning (t-SNE coordinates).
   public var showsTickLabels: Bool
+  /// See `Figure.label`.
+  public var label: String?
 
   public init(
     id: String, caption: String, series: [ChartSeries], xLabel: String = "", yLabel: String = "",
-    aspectRatio: Double = 1.6, showsTickLabels: Bool = true
+    aspectRatio: Double = 1.6, showsTickLabels: Bool = true, label: String? = nil
   ) {
+    self.label = label
     self.id = id
     self.caption = caption
     self.series = series

@@ -11,10 +11,12 @@ public struct Figure: Sendable, Equatable, Codable {
   /// initially. Empty means no switcher. Paged output shows `panels` only.
   public var variants: [FigureVariant]
   public var kind: FigureKind
+  /// The name prose refers to it by (`@fig-gradcam`), if any; see `FigureReference`.
+  public var label: String?
 
   public init(
     id: String, panels: [FigurePanel], caption: String, colorbar: Colorbar? = nil,
-    variants: [FigureVariant] = [], kind: FigureKind = .image
+    variants: [FigureVariant] = [], kind: FigureKind = .image, label: String? = nil
   ) {
     self.id = id
     self.panels = panels
@@ -22,6 +24,7 @@ public struct Figure: Sendable, Equatable, Codable {
     self.colorbar = colorbar
     self.variants = variants
     self.kind = kind
+    self.label = label
   }
 }
 
@@ -36,18 +39,22 @@ public struct FigurePanel: Sendable, Equatable, Codable {
   /// Same aspect ratio as `image`; drawn over it with opacity `alpha` (0...1).
   public var overlay: RasterImage?
   public var alpha: Double
+  /// `image` and `overlay` already composited, (1 − α)·image + α·overlay (the raster `convlens
+  /// explain` writes): paged output draws this one picture; HTML blends the two live (slider).
+  public var blended: RasterImage?
   /// Short text under the panel ("input", "Grad-CAM", "tabby 0.62").
   public var label: String?
   /// Pixelated upscaling (filters, tiny maps) instead of smooth interpolation.
   public var pixelated: Bool
 
   public init(
-    image: RasterImage, overlay: RasterImage? = nil, alpha: Double = 0.5, label: String? = nil,
-    pixelated: Bool = false
+    image: RasterImage, overlay: RasterImage? = nil, alpha: Double = 0.5, blended: RasterImage? = nil,
+    label: String? = nil, pixelated: Bool = false
   ) {
     self.image = image
     self.overlay = overlay
     self.alpha = alpha
+    self.blended = blended
     self.label = label
     self.pixelated = pixelated
   }
@@ -80,25 +87,43 @@ public struct Colorbar: Sendable, Equatable, Codable {
   }
 }
 
-/// Small tiles in rows of `columns` with one caption for the whole grid.
+/// Small tiles in rows of `columns` with one caption for the whole grid; comparison grids add
+/// column titles and one colorbar per scale.
 public struct Grid: Sendable, Equatable, Codable {
   public var id: String
   public var columns: Int
   /// Each tile's `caption` is its short label; tiles normally have one panel.
   public var tiles: [Figure]
   public var caption: String
-  public var colorbar: Colorbar?
+  /// One per colour scale the tiles use (a comparison of gray and RdBu maps has two).
+  public var colorbars: [Colorbar]
   public var kind: FigureKind
+  /// Titles above the first row, left to right; their spans add up to `columns` (or none).
+  public var columnHeaders: [GridHeader]
+  /// See `Figure.label`.
+  public var label: String?
 
   public init(
-    id: String, columns: Int, tiles: [Figure], caption: String, colorbar: Colorbar? = nil,
-    kind: FigureKind = .filters
+    id: String, columns: Int, tiles: [Figure], caption: String, colorbars: [Colorbar] = [],
+    kind: FigureKind = .filters, columnHeaders: [GridHeader] = [], label: String? = nil
   ) {
     self.id = id
     self.columns = columns
     self.tiles = tiles
     self.caption = caption
-    self.colorbar = colorbar
+    self.colorbars = colorbars
     self.kind = kind
+    self.columnHeaders = columnHeaders
+    self.label = label
+  }
+}
+
+/// A column title of a grid, over `span` columns ("pixel space" over five neighbours).
+public struct GridHeader: Sendable, Equatable, Codable {
+  public var title: String
+  public var span: Int
+  public init(_ title: String, span: Int = 1) {
+    self.title = title
+    self.span = max(1, span)
   }
 }

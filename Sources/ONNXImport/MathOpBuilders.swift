@@ -35,12 +35,15 @@ extension OpBuilders {
   }
 
   /// Softmax / LogSoftmax: one axis (default −1) from opset 13; before, x[axis...] (default axis 1)
-  /// flattened into one row.
+  /// flattened into one row. The last axis written as rank − 1 becomes −1, so that the op's traits
+  /// (`softmaxOverLastAxis`: attention over the keys) hold for it too.
   static func softmax(logarithmic: Bool) -> Builder {
     unary { context in
-      context.opset >= 13
-        ? Softmax(axis: context.int("axis", default: -1), logarithmic: logarithmic)
-        : Softmax(axis: context.int("axis", default: 1), logarithmic: logarithmic, coercedTo2D: true)
+      var axis = context.int("axis", default: context.opset >= 13 ? -1 : 1)
+      if let rank = try? context.inputShape(0).count, axis == rank - 1 { axis = -1 }
+      return context.opset >= 13
+        ? Softmax(axis: axis, logarithmic: logarithmic)
+        : Softmax(axis: axis, logarithmic: logarithmic, coercedTo2D: true)
     }
   }
 

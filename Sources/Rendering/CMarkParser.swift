@@ -35,7 +35,8 @@ struct MarkdownNode: Sendable, Equatable {
 enum MarkdownParser {
   /// Parses `source` and returns the document's top-level blocks.
   /// Default options only (no CMARK_OPT_UNSAFE), and raw HTML turned into visible text first.
-  static func parse(_ source: String) -> [MarkdownNode] {
+  /// `references`: figure labels -> (link text, anchor); each `@label` in the text becomes that link.
+  static func parse(_ source: String, references: [String: (text: String, anchor: String)] = [:]) -> [MarkdownNode] {
     cmark_gfm_core_extensions_ensure_registered()
     // Table cells get style="text-align: ..." (not align=), which the report's CSS cannot override.
     let options = CMARK_OPT_DEFAULT | CMARK_OPT_TABLE_PREFER_STYLE_ATTRIBUTES
@@ -56,6 +57,7 @@ enum MarkdownParser {
     defer { cmark_node_free(document) }
     replaceRemoteImagesWithLinks(in: document)
     escapeRawHTML(in: document)
+    if !references.isEmpty { linkFigureReferences(in: document, references) }
     let extensions = cmark_parser_get_syntax_extensions(parser)
     var blocks: [MarkdownNode] = []
     var child = cmark_node_first_child(document)
@@ -130,6 +132,48 @@ enum MarkdownParser {
         replacement = paragraph
       }
       cmark_node_insert_before(node, replacement)
+      cmark_node_unlink(node)
+      cmark_node_free(node)
+    }
+  }
+
+  /// `@fig-x` in plain text (not in code, links or image alt text) becomes a link "Figure N" to
+  /// `#fig-N`: the same node in cmark's HTML and in the paged backend's link list.
+  private static func linkFigureReferences(in document: OpaquePointer, _ references: [String: (text: String, anchor: String)]) {
+    // Unmatched emphasis delimiters ("_") leave a text run in pieces; join them so a label is whole.
+    cmark_consolidate_text_nodes(document)
+    let texts = nodes(in: document) { node in
+      guard cmark_node_get_type(node) == CMARK_NODE_TEXT else { return false }
+      var parent = cmark_node_parent(node)
+      while let current = parent {
+        let type = cmark_node_get_type(current)
+        if type == CMARK_NODE_LINK || type == CMARK_NODE_IMAGE { return false }
+        parent = cmark_node_parent(current)
+      }
+      return true
+    }
+    for node in texts {
+      let literal = cmark_node_get_literal(node).map { String(cString: $0) } ?? ""
+      let matches = FigureReference.find(in: literal).filter { references[$0.label] != nil }
+      guard !matches.isEmpty else { continue }
+      let characters = Array(literal)
+      var position = 0
+      func insertText(_ text: String) {
+        guard !text.isEmpty, let piece = cmark_node_new(CMARK_NODE_TEXT) else { return }
+        cmark_node_set_literal(piece, text)
+        cmark_node_insert_before(node, piece)
+      }
+      for match in matches {
+        guard let target = references[match.label], let link = cmark_node_new(CMARK_NODE_LINK),
+              let text = cmark_node_new(CMARK_NODE_TEXT) else { continue }
+        insertText(String(characters[position..<match.offset]))
+        cmark_node_set_url(link, "#" + target.anchor)
+        cmark_node_set_literal(text, target.text)
+        cmark_node_append_child(link, text)
+        cmark_node_insert_before(node, link)
+        position = match.offset + match.length
+      }
+      insertText(String(characters[position...]))
       cmark_node_unlink(node)
       cmark_node_free(node)
     }

@@ -1,4 +1,4 @@
-// Generated from Templates/html by DefaultTemplatesTests (CONVLENS_UPDATE_TEMPLATES=1); do not edit.
+// Generated from Templates/html by Scripts/update_default_templates.py; do not edit.
 // The built-in copy lets HTMLRenderer() work without the repository's Templates directory.
 
 enum DefaultTemplates {
@@ -104,8 +104,12 @@ enum DefaultTemplates {
 
 """#,
     "grid.mustache": #"""
-<figure class="figure grid {{kind}}" id="{{anchor}}">
+<figure class="figure grid {{kind}}" id="{{anchor}}" style="--overlay-opacity: {{alpha}}">
 <div class="tiles" style="grid-template-columns: repeat({{columns}}, minmax(0, 1fr))">
+{{#hasHeaders}}
+{{#headers}}<div class="tile-header" style="grid-column: span {{span}}">{{title}}</div>
+{{/headers}}
+{{/hasHeaders}}
 {{#tiles}}
 <div class="tile">
 {{#panels}}<div class="stack"><img class="base{{#pixelated}} pixelated{{/pixelated}}" src="{{src}}" alt="{{alt}}">{{#hasOverlay}}<img class="overlay{{#pixelated}} pixelated{{/pixelated}}" src="{{overlay}}" alt="">{{/hasOverlay}}</div>{{/panels}}
@@ -113,12 +117,19 @@ enum DefaultTemplates {
 </div>
 {{/tiles}}
 </div>
-{{#colorbar}}
+{{#hasSlider}}
+<label class="opacity-control">{{opacityLabel}} <input type="range" min="0" max="100" value="{{alphaPercent}}"></label>
+{{/hasSlider}}
+{{#hasColorbars}}
+<div class="colorbars">
+{{#colorbars}}
 <div class="colorbar">
 <span class="colorbar-title">{{title}}</span>
 <span class="colorbar-min">{{min}}</span><span class="colorbar-bar" style="background: {{gradient}}"></span><span class="colorbar-max">{{max}}</span>
 </div>
-{{/colorbar}}
+{{/colorbars}}
+</div>
+{{/hasColorbars}}
 <figcaption><span class="figure-label">{{label}}</span> {{caption}}</figcaption>
 </figure>
 
@@ -214,6 +225,9 @@ img.pixelated { image-rendering: pixelated; }
 .panel-label, .tile-label { color: var(--muted); font-size: 0.8rem; line-height: 1.4; margin-top: 0.3rem; }
 .tiles { display: grid; gap: 0.4rem; }
 .tile-label { font-size: 0.7rem; }
+.tile-header { font-size: 0.75rem; font-weight: 700; color: var(--muted); line-height: 1.3; align-self: end;
+  border-bottom: 1px solid var(--faint); padding-bottom: 0.15rem; }
+.colorbars { display: flex; flex-wrap: wrap; justify-content: center; gap: 0 2rem; }
 .tile .stack img.base { outline: 1px solid var(--faint); }
 .chart img { max-width: 100%; height: auto; }
 .variant-switcher { display: flex; flex-wrap: wrap; gap: 0.35rem; justify-content: center; margin-bottom: 0.6rem; }
@@ -224,6 +238,7 @@ img.pixelated { image-rendering: pixelated; }
 .colorbar { display: flex; align-items: center; justify-content: center; gap: 0.4rem; flex-wrap: wrap; font-size: 0.75rem;
   color: var(--muted); margin-top: 0.5rem; }
 .colorbar-title { width: 100%; }
+.colorbars .colorbar-bar { width: 9rem; }
 .colorbar-bar { display: inline-block; width: 12rem; height: 0.55rem; border: 1px solid var(--faint); }
 @media print {
   .sidebar, .opacity-control, .variant-switcher { display: none; }

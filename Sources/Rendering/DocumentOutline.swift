@@ -77,12 +77,13 @@ struct DocumentOutline: Sendable {
       items.append(.heading(heading))
     }
 
+    let references = DocumentOutline.figureReferences(document.blocks, word: words.figure)
     for block in document.blocks {
       switch block {
       case .heading(let level, let text):
         addHeading(level: level, text: text)
       case .markdown(let source):
-        for node in MarkdownParser.parse(source) {
+        for node in MarkdownParser.parse(source, references: references) {
           if node.type == "heading" {
             addHeading(level: node.headingLevel, text: node.plainText)
           } else {
@@ -111,6 +112,25 @@ struct DocumentOutline: Sendable {
 }
 
 extension DocumentOutline {
+  /// Label -> ("그림 12", "fig-12") for every labelled figure, grid and chart, numbered as above
+  /// (one counter for all three); the link text keeps word and number on one line.
+  static func figureReferences(_ blocks: [Block], word: String) -> [String: (text: String, anchor: String)] {
+    var references: [String: (text: String, anchor: String)] = [:]
+    var number = 0
+    for block in blocks {
+      let label: String?
+      switch block {
+      case .figure(let figure): label = figure.label
+      case .grid(let grid): label = grid.label
+      case .chart(let chart): label = chart.label
+      case .heading, .markdown, .table, .pageBreak: continue
+      }
+      number += 1
+      if let label, references[label] == nil { references[label] = ("\(word)\u{00A0}\(number)", "fig-\(number)") }
+    }
+    return references
+  }
+
   static func shallowestHeadingLevel(_ blocks: [Block]) -> Int {
     var shallowest = 6
     for block in blocks {

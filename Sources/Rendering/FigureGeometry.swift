@@ -25,9 +25,13 @@ final class FigureGeometry {
   var texts: [PlacedText] = []
   var gradients: [(stops: [RGB], rect: Rect)] = []
   var frames: [Rect] = []
+  /// Thin horizontal lines (under column titles that span several columns).
+  var rules: [Rect] = []
   var chart: ChartGeometry?
   /// Height of the scalable part (pictures or plot) when laid out; used to shrink tall figures.
   var scalableHeight: Double = 0
+  /// Picture scale relative to the figure's natural size (1 unless shrunk to fit).
+  var scale = 1.0
 
   init(width: Double) { self.width = width }
 }
@@ -52,6 +56,7 @@ struct FigureGeometryBuilder {
       scale *= min(1, target / geometry.scalableHeight)
       geometry = try build(box, width: width, scale: scale)
     }
+    geometry.scale = scale
     return geometry
   }
 
@@ -59,17 +64,17 @@ struct FigureGeometryBuilder {
     let geometry = FigureGeometry(width: width)
     var y = 0.0
     let caption: String
-    let colorbar: Colorbar?
+    let colorbars: [Colorbar]
     switch box.content {
     case .figure(let figure):
       y = try panelRow(figure.panels, into: geometry, x: 0, y: 0, width: width,
                        maxPanelHeight: FigureGeometryBuilder.maximumPanelHeight * scale, scale: scale, labelSize: PageStyle.captionSize)
       caption = figure.caption
-      colorbar = figure.colorbar
+      colorbars = figure.colorbar.map { [$0] } ?? []
     case .grid(let grid):
       y = try tiles(grid, into: geometry, width: width, scale: scale)
       caption = grid.caption
-      colorbar = grid.colorbar
+      colorbars = grid.colorbars
     case .chart(let chart):
       let plot = try ChartGeometry(chart: chart, fonts: fonts, width: width, scale: scale)
       plot.origin = ((width - plot.width) / 2, 0)
@@ -77,9 +82,9 @@ struct FigureGeometryBuilder {
       geometry.scalableHeight = plot.plotHeight
       y = plot.height
       caption = chart.caption
-      colorbar = nil
+      colorbars = []
     }
-    if let colorbar { y = try colorbarRow(colorbar, into: geometry, y: y + 8) }
+    if !colorbars.isEmpty { y = try colorbarRow(colorbars, into: geometry, y: y + 8) }
     y = try captionRow(caption, number: box.number, into: geometry, y: y + 6)
     geometry.height = y
     return geometry
@@ -99,9 +104,14 @@ struct FigureGeometryBuilder {
     var labelBottom = y + panelHeight
     for (panel, aspect) in zip(panels, aspects) {
       let rect = Rect(x: left, y: y, width: aspect * panelHeight, height: panelHeight)
-      geometry.images.append(.init(image: panel.image, rect: rect, alpha: 1, pixelated: panel.pixelated))
-      if let overlay = panel.overlay {
-        geometry.images.append(.init(image: overlay, rect: rect, alpha: panel.alpha, pixelated: panel.pixelated))
+      if let blended = panel.blended {
+        // Composited by the figure builder: exactly the raster `convlens explain` writes.
+        geometry.images.append(.init(image: blended, rect: rect, alpha: 1, pixelated: panel.pixelated))
+      } else {
+        geometry.images.append(.init(image: panel.image, rect: rect, alpha: 1, pixelated: panel.pixelated))
+        if let overlay = panel.overlay {
+          geometry.images.append(.init(image: overlay, rect: rect, alpha: panel.alpha, pixelated: panel.pixelated))
+        }
       }
       if let label = panel.label, !label.isEmpty {
         let layout = try TextLayout(fonts: fonts, markup: "<span foreground=\"\(PageStyle.muted.hex)\">\(escapeMarkup(label))</span>",
@@ -115,15 +125,28 @@ struct FigureGeometryBuilder {
     return labelBottom
   }
 
-  /// Rows of `grid.columns` tiles, each tile its panels plus a small label.
+  /// Rows of `grid.columns` tiles, each tile its panels plus a small label, under the column titles.
   private func tiles(_ grid: Grid, into geometry: FigureGeometry, width: Double, scale: Double) throws -> Double {
     let columns = max(1, min(grid.columns, max(grid.tiles.count, 1)))
     let gap = FigureGeometryBuilder.tileGap
-    let tileWidth = (width - gap * Double(columns - 1)) / Double(columns) * scale
+    // A grid of one or two tiles (one class visualization) is not blown up to the text width.
+    let tileWidth = min((width - gap * Double(columns - 1)) / Double(columns), FigureGeometryBuilder.maximumPanelHeight) * scale
     let gridWidth = tileWidth * Double(columns) + gap * Double(columns - 1)
     let left = (width - gridWidth) / 2
     var y = 0.0
     var scalable = 0.0
+    var column = 0
+    for header in grid.columnHeaders where column < columns {
+      let span = min(header.span, columns - column)
+      let spanWidth = tileWidth * Double(span) + gap * Double(span - 1)
+      let x = left + Double(column) * (tileWidth + gap)
+      let layout = try TextLayout(fonts: fonts, markup: "<b>\(escapeMarkup(header.title))</b>", font: PageStyle.font(PageStyle.smallSize),
+                                  width: spanWidth, alignment: .center)
+      geometry.texts.append(.init(layout: layout, x: x, y: 0))
+      if span > 1 { geometry.rules.append(Rect(x: x + 2, y: layout.height + 1, width: spanWidth - 4, height: 0)) }
+      y = max(y, layout.height + 3)
+      column += span
+    }
     for rowStart in stride(from: 0, to: grid.tiles.count, by: columns) {
       var rowBottom = y
       var rowPictureHeight = 0.0
@@ -155,17 +178,28 @@ struct FigureGeometryBuilder {
     return max(0, y - gap)
   }
 
-  private func colorbarRow(_ colorbar: Colorbar, into geometry: FigureGeometry, y: Double) throws -> Double {
-    let barWidth = min(180, geometry.width * 0.6)
+  /// Colorbars side by side, each centred in an equal share of the width: title above, the
+  /// gradient with its end labels left and right.
+  private func colorbarRow(_ colorbars: [Colorbar], into geometry: FigureGeometry, y: Double) throws -> Double {
+    let slot = geometry.width / Double(colorbars.count)
+    var bottom = y
+    for (index, colorbar) in colorbars.enumerated() {
+      bottom = max(bottom, try colorbarCell(colorbar, into: geometry, x: slot * Double(index), width: slot, y: y))
+    }
+    return bottom
+  }
+
+  private func colorbarCell(_ colorbar: Colorbar, into geometry: FigureGeometry, x: Double, width: Double, y: Double) throws -> Double {
+    let barWidth = min(180, width * 0.55)
     let barHeight = 7.0
-    let barX = (geometry.width - barWidth) / 2
+    let barX = x + (width - barWidth) / 2
     let font = PageStyle.font(PageStyle.smallSize)
     let grey = "<span foreground=\"\(PageStyle.muted.hex)\">"
     var top = y
     if !colorbar.title.isEmpty {
       let title = try TextLayout(fonts: fonts, markup: grey + escapeMarkup(colorbar.title) + "</span>", font: font,
-                                 width: geometry.width, alignment: .center)
-      geometry.texts.append(.init(layout: title, x: 0, y: top))
+                                 width: width - 4, alignment: .center)
+      geometry.texts.append(.init(layout: title, x: x + 2, y: top))
       top += title.height + 1
     }
     geometry.gradients.append((colorbar.colormapStops, Rect(x: barX, y: top, width: barWidth, height: barHeight)))
@@ -200,6 +234,9 @@ func paintFigure(_ geometry: FigureGeometry, on canvas: Canvas, x: Double, y: Do
   }
   for frame in geometry.frames {
     canvas.strokeRect(x: frame.x, y: frame.y, width: frame.width, height: frame.height, color: PageStyle.faint, lineWidth: 0.4)
+  }
+  for rule in geometry.rules {
+    canvas.line(from: (rule.x, rule.y), to: (rule.x + rule.width, rule.y), color: PageStyle.faint, width: 0.5)
   }
   for gradient in geometry.gradients {
     let r = gradient.rect

@@ -95,7 +95,7 @@ struct HTMLContextBuilder {
       "caption": figure.caption, "variants": variants, "hasVariants": figure.variants.count > 1,
       "hasSlider": allPanels.contains { $0.overlay != nil },
       "alpha": formatNumber(min(max(alpha, 0), 1)), "alphaPercent": Int((min(max(alpha, 0), 1) * 100).rounded()),
-      "opacityLabel": outline.words.figure == "그림" ? "겹침 불투명도" : "Overlay opacity",
+      "opacityLabel": opacityLabel,
     ]
     if let colorbar = figure.colorbar { context["colorbar"] = colorbarContext(colorbar) }
     return context
@@ -106,13 +106,20 @@ struct HTMLContextBuilder {
       ["panels": try tile.panels.map { try panelContext($0, alt: tile.caption) },
        "hasLabel": !tile.caption.isEmpty, "label": tile.caption]
     }
-    var context: [String: Any] = [
+    let panels = grid.tiles.flatMap(\.panels)
+    let alpha = min(max(panels.first { $0.overlay != nil }?.alpha ?? 0.5, 0), 1)
+    return [
       "anchor": "fig-\(number)", "kind": grid.kind.rawValue, "label": "\(outline.words.figure) \(number).",
       "caption": grid.caption, "columns": max(1, grid.columns), "tiles": tiles,
+      "headers": grid.columnHeaders.map { ["title": $0.title, "span": $0.span] as [String: Any] },
+      "hasHeaders": !grid.columnHeaders.isEmpty,
+      "colorbars": grid.colorbars.map(colorbarContext), "hasColorbars": !grid.colorbars.isEmpty,
+      "hasSlider": panels.contains { $0.overlay != nil },
+      "alpha": formatNumber(alpha), "alphaPercent": Int((alpha * 100).rounded()), "opacityLabel": opacityLabel,
     ]
-    if let colorbar = grid.colorbar { context["colorbar"] = colorbarContext(colorbar) }
-    return context
   }
+
+  private var opacityLabel: String { outline.words.figure == "그림" ? "겹침 불투명도" : "Overlay opacity" }
 
   private func colorbarContext(_ colorbar: Colorbar) -> [String: Any] {
     let stops = colorbar.colormapStops.map(\.hex)

@@ -17,13 +17,15 @@ final class LayoutEngine {
     let plan = PagePlan(title: outline.document.title, headings: outline.headings)
     let paginator = Paginator(plan: plan)
     let figures = FigureGeometryBuilder(fonts: fonts, words: outline.words)
-    var geometryCache: [ObjectIdentifier: FigureGeometry] = [:]
+    // Keyed by box and height: the paginator asks for the natural layout often, shrunk ones rarely.
+    var geometryCache: [String: FigureGeometry] = [:]
     var figureError: Error?
-    paginator.figureGeometry = { [width] box in
-      if let cached = geometryCache[ObjectIdentifier(box)] { return cached }
+    paginator.figureGeometry = { [width] box, maxHeight in
+      let key = "\(ObjectIdentifier(box).hashValue) \(maxHeight)"
+      if let cached = geometryCache[key] { return cached }
       do {
-        let geometry = try figures.build(box, width: width, maxHeight: PageStyle.contentHeight)
-        geometryCache[ObjectIdentifier(box)] = geometry
+        let geometry = try figures.build(box, width: width, maxHeight: maxHeight)
+        geometryCache[key] = geometry
         return geometry
       } catch {
         figureError = error

@@ -72,15 +72,23 @@ final class PagePlan {
     self.headings = headings
   }
 
-  /// One line per page and per item: `page 2` then `  heading y=76.00 h=20.40 "1.2 Title"`.
+  /// One line per page and per item: `page 2` then `  heading y=76.00 h=20.40 level=2 "1.2 Title"`
+  /// (contents entries add `page=N`, figures drawn smaller than their natural size `scale=0.9`).
   var textDump: String {
     var lines: [String] = []
     for page in pages {
       lines.append("page \(page.number)" + (page.section.isEmpty ? "" : " [\(page.section)]"))
       for item in page.items {
         var line = "  \(item.kind) y=\(formatNumber(item.y)) h=\(formatNumber(item.height))"
-        if case .tocEntry(let heading, _, _, _) = item.content, let location = headingLocations[heading.index] {
-          line += " page=\(location.page)"
+        switch item.content {
+        case .tocEntry(let heading, _, _, _):
+          if let location = headingLocations[heading.index] { line += " page=\(location.page)" }
+        case .heading(let box):
+          line += " level=\(box.heading.level)"
+        case .figure(_, let geometry) where geometry.scale < 1:
+          line += " scale=\(formatNumber(geometry.scale))"
+        default:
+          break
         }
         line += " \"\(item.textStart)\""
         lines.append(line)

@@ -1,10 +1,11 @@
 import ArgumentParser
-import CCairo
 import Engine
 import Foundation
 import Imaging
 import Methods
 import ModelLoading
+import Notebooks
+import Rendering
 
 /// `convlens explain METHOD`: one map per image: overlay PNG, raw .npy, and a JSON record of conventions.
 struct ExplainCommand: ParsableCommand {
@@ -42,11 +43,20 @@ struct ExplainCommand: ParsableCommand {
   @Option(name: .long, help: "Also write the raw map as float32 .npy (a folder with several images).")
   var raw: String?
 
-  @Option(name: .long, help: "Colormap: viridis, jet, inferno, turbo, RdBu, gray (default: gray for saliency, RdBu for signed, else viridis).")
+  @Option(name: .long, help: "Colormap: viridis, jet, inferno, turbo, RdBu, gray (default: viridis for CAM maps, gray for pixel magnitudes, RdBu for signed maps).")
   var colormap: String?
 
-  @Option(name: .long, help: "Overlay opacity α in [0, 1].")
-  var alpha: Float = 0.5
+  @Option(name: .long, help: "Overlay opacity α in [0, 1] (default 0.5; 1 with --display rgb).")
+  var alpha: Double?
+
+  @Option(name: .long, help: "heatmap, or rgb: the gradient as a picture (default rgb for guided-backprop, deconvnet, guided-grad-cam).")
+  var display: String?
+
+  @Option(name: .long, help: "Pixel attributions: absolute, positive, negative or all (default: all for signed sums such as IG, else absolute).")
+  var sign: String?
+
+  @Option(name: .long, help: "Pixel attributions: percent of the attribution mass saturated before scaling (default 2, captum's outlier_perc).")
+  var clip: Double?
 
   @Option(name: .long, help: "Preprocessing preset: efficientnet-lite, imagenet, none (default: the model's).")
   var preset: String?
@@ -65,8 +75,23 @@ struct ExplainCommand: ParsableCommand {
 
   func validate() throws {
     guard !image.isEmpty else { throw ValidationError("give at least one --image") }
-    guard alpha >= 0 && alpha <= 1 else { throw ValidationError("--alpha must be between 0 and 1") }
     guard batch >= 1 else { throw ValidationError("--batch must be at least 1") }
+    _ = try displaySettings()
+  }
+
+  /// The display options as the notebook's display keys (one set of rules, `DisplaySettings`).
+  func displaySettings() throws -> DisplaySettings {
+    var settings = DisplaySettings()
+    let given: [(String, String?)] = [("display", display), ("sign", sign), ("clip", clip.map { String($0) }), ("colormap", colormap),
+                                      ("alpha", alpha.map { String($0) })]
+    for case let (key, text?) in given {
+      do {
+        try settings.set(key, to: text)
+      } catch let error as NotebookError {
+        throw ValidationError("--\(key): \(error.message)")
+      }
+    }
+    return settings
   }
 
   func run() throws {
@@ -101,21 +126,22 @@ struct ExplainCommand: ParsableCommand {
                                                   conventions: output.conventions, milliseconds: milliseconds)
           continue
         }
-        for (index, input) in group.enumerated() {
-          let map = try ExplainedMap(output, imageIndex: index, colormapName: colormap, methodName: type.name)
+        let maps = try ExplainedMaps.show(output, pictures: group.map(\.displayImage), display: try displaySettings())
+        for map in maps {
+          let input = group[map.imageIndex]
           let stem = ((input.name as NSString).lastPathComponent as NSString).deletingPathExtension
           let defaultName = "\(stem).\(type.name)"
+          // The figure's overlay raster (or the map alone without a picture), encoded by Rendering.
           let pngPath = try outputPath(out, several: several, name: defaultName + ".png")
-          try map.writeOverlay(to: pngPath, picture: input.displayImage, alpha: alpha)
+          try write(try PagedRenderer.encodePNG(map.shown.overlay ?? map.shown.map), to: pngPath)
           var npyPath: String?
           if raw != nil {
             npyPath = try outputPath(raw, several: several, name: defaultName + ".npy")
-            try NPYFile.encode(NPYArray(shape: map.raw.shape, values: map.raw.values)).write(to: URL(fileURLWithPath: npyPath!), options: .atomic)
+            try write(try NPYFile.encode(NPYArray(shape: map.raw.shape, values: map.raw.values)), to: npyPath!)
           }
           records.append(ExplainRecord(
             input: input.name, method: type.name, overlay: pngPath, raw: npyPath, target: map.target,
-            conventions: output.conventions + map.displayConventions + [Convention("alpha", String(alpha))],
-            measurements: map.measurements, milliseconds: milliseconds))
+            conventions: output.conventions + map.shown.conventions, measurements: map.measurements, milliseconds: milliseconds))
         }
       }
       if !evaluations.isEmpty {
@@ -143,90 +169,12 @@ struct ExplainCommand: ParsableCommand {
   }
 }
 
-/// One image's result, ready to draw and save.
-struct ExplainedMap {
-  let raw: Tensor            // CAM: [h, w] after the ReLU; pixel methods: [3, H, W]
-  let display: [Float]       // [H, W] in [0, 1] at the input resolution
-  let height: Int, width: Int
-  let colormap: Colormap
-  let target: ClassInfo
-  let measurements: [Methods.Measurement]
-  let displayConventions: [Convention]
-
-  init(_ output: MethodOutput, imageIndex: Int, colormapName: String?, methodName: String) throws {
-    switch output.payload {
-    case .layerMaps(let maps):
-      guard let item = maps.items.first(where: { $0.imageIndex == imageIndex }) else { throw CommandError("no map for image \(imageIndex)") }
-      raw = item.map
-      target = item.target
-      measurements = item.measurements
-      // pytorch-grad-cam's post-processing: min-max, bilinear (half-pixel) to the input size, min-max.
-      let size = (maps.inputSize[0], maps.inputSize[1])
-      (height, width) = size
-      let scaled = Normalization.minMax(maps.signed ? Normalization.signed(item.map.values) : item.map.values)
-      display = Normalization.minMax(Upsampling.bilinear.resize(scaled, height: item.map.shape[0], width: item.map.shape[1],
-                                                                toHeight: size.0, width: size.1))
-      colormap = try colormapName.map { try Colormap.named($0) } ?? (maps.signed ? .rdbu : .viridis)
-      displayConventions = [Convention("display", "min-max, bilinear upsampling (half-pixel centres), min-max"),
-                            Convention("colormap", colormap.rawValue)]
-    case .pixelAttributions(let attributions):
-      guard let item = attributions.items.first(where: { $0.imageIndex == imageIndex }) else { throw CommandError("no map for image \(imageIndex)") }
-      raw = item.values
-      target = item.target
-      measurements = item.measurements
-      (height, width) = (item.values.shape[1], item.values.shape[2])
-      let reduced = Normalization.reduce(item.values.values, channels: item.values.shape[0], reduction: attributions.reduction)
-      let signed = attributions.signed && attributions.reduction == .sum
-      display = signed ? Normalization.signed(reduced) : Normalization.minMax(reduced)
-      let fallback: Colormap = signed ? .rdbu : (["saliency", "smoothgrad"].contains(methodName) ? .gray : .viridis)
-      colormap = try colormapName.map { try Colormap.named($0) } ?? fallback
-      displayConventions = [Convention("display", "\(attributions.reduction.rawValue) over channels, " + (signed ? "symmetric scaling (0 at the centre)" : "min-max (ε 1e-7)")),
-                            Convention("colormap", colormap.rawValue)]
-    default:
-      throw CommandError("explain shows maps; this method's output is not a map")
-    }
-  }
-
-  /// Writes (1 − α)·picture + α·colormap(map), or the coloured map alone when there is no picture.
-  func writeOverlay(to path: String, picture: RGBImage?, alpha: Float) throws {
-    let rgb: [UInt8]
-    if let picture, picture.width == width, picture.height == height {
-      rgb = Overlay.blend(image: picture.pixels, map: display, colormap: colormap, alpha: alpha)
-    } else {
-      rgb = Overlay.colorize(map: display, colormap: colormap)
-    }
-    try writePNG(rgb: rgb, width: width, height: height, to: path)
-  }
-}
-
-/// Writes [height, width, 3] bytes as a PNG with Cairo, to a temporary file renamed into place.
-func writePNG(rgb: [UInt8], width: Int, height: Int, to path: String) throws {
-  let stride = Int(cairo_format_stride_for_width(CAIRO_FORMAT_RGB24, Int32(width)))
-  var pixels = [UInt8](repeating: 0, count: stride * height)
-  for y in 0..<height {
-    for x in 0..<width {
-      // RGB24: one native-endian 32-bit word per pixel, 0x00RRGGBB.
-      let word = UInt32(rgb[(y * width + x) * 3]) << 16 | UInt32(rgb[(y * width + x) * 3 + 1]) << 8 | UInt32(rgb[(y * width + x) * 3 + 2])
-      withUnsafeBytes(of: word.littleEndian) { bytes in
-        for byte in 0..<4 { pixels[y * stride + x * 4 + byte] = bytes[byte] }
-      }
-    }
-  }
-  let temporary = path + ".tmp-\(ProcessInfo.processInfo.processIdentifier)"
-  let status: cairo_status_t = pixels.withUnsafeMutableBufferPointer { buffer in
-    guard let surface = cairo_image_surface_create_for_data(buffer.baseAddress, CAIRO_FORMAT_RGB24, Int32(width), Int32(height), Int32(stride)) else {
-      return CAIRO_STATUS_NO_MEMORY
-    }
-    defer { cairo_surface_destroy(surface) }
-    return cairo_surface_write_to_png(surface, temporary)
-  }
-  guard status == CAIRO_STATUS_SUCCESS else {
-    try? FileManager.default.removeItem(atPath: temporary)
-    throw CommandError("\(path): could not write the PNG (\(String(cString: cairo_status_to_string(status))))")
-  }
-  guard rename(temporary, path) == 0 else {
-    try? FileManager.default.removeItem(atPath: temporary)
-    throw CommandError("\(path): could not move the PNG into place (errno \(errno))")
+/// Writes `data` to a temporary file beside `path` and renames it into place.
+func write(_ data: Data, to path: String) throws {
+  do {
+    try data.write(to: URL(fileURLWithPath: path), options: .atomic)
+  } catch {
+    throw CommandError("\(path): could not write the file (\(error.localizedDescription))")
   }
 }
 

@@ -43,6 +43,9 @@ struct RenderCommand: ParsableCommand {
   @Flag(name: .long, help: "Also write every figure as PNG and SVG into NAME_files/.")
   var figures = false
 
+  @Flag(name: .long, help: "Also write the page layout (each page's placed items with y and height, in points) as NAME.pages.txt.")
+  var pagePlan = false
+
   @Flag(name: .long, help: "Refuse any file the notebook names outside its own folder (after following symlinks).")
   var safe = false
 
@@ -67,7 +70,7 @@ struct RenderCommand: ParsableCommand {
         overrides: try parameters.map { try ParameterOverride(parsing: $0) },
         outDirectory: URL(fileURLWithPath: out, isDirectory: true, relativeTo: cwd).standardizedFileURL,
         formats: formats, templateDirectory: template.map { URL(fileURLWithPath: $0, isDirectory: true, relativeTo: cwd).standardizedFileURL },
-        writeFigures: figures, safe: safe,
+        writeFigures: figures, writePagePlan: pagePlan, safe: safe,
         run: RunOptions(useCache: !noCache, toolVersion: ConvLensVersion.string, progress: ProgressReporter(quiet: quiet)))
       let result = try NotebookRenderer.render(request)
       guard !quiet else { return }

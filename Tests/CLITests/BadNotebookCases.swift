@@ -35,7 +35,7 @@ enum BadNotebookCases {
     edited(predictLine, predictLine + "\n```\n\nMore prose.\n\n```convlens\n" + step)
   }
 
-  static let all: [BadInputCase] = syntaxAndTypes + namesAndFiles + SafeModeCases.all
+  static let all: [BadInputCase] = syntaxAndTypes + namesAndFiles + BadDisplayCases.all + SafeModeCases.all
 
   static let syntaxAndTypes: [BadInputCase] = {
     let frontSyntax = edited("title: Tiny report", "title: Tiny: report")

@@ -14,6 +14,9 @@ enum BadUsageCases {
     BadInputCase("option value of the wrong form is a usage error", status: 2, mentions: ["many"]) { _ in
       ["predict", "--top", "many", chelsea]
     },
+    BadInputCase("explain with an unknown sign is a usage error", status: 2, mentions: ["--sign", "unknown sign 'both'"]) { _ in
+      ["explain", "saliency", "--image", chelsea, "--sign", "both"]
+    },
     BadInputCase("option value out of range is a usage error", status: 2, mentions: ["--alpha"]) { _ in
       ["explain", "grad-cam", "--image", chelsea, "--alpha", "3"]
     },

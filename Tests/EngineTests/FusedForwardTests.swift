@@ -124,7 +124,9 @@ struct FusedForwardTests {
     // "a" is kept, so conv_a → relu_a is not fused and "a" holds the pre-activation values.
     #expect(try fused.tensor(named: "a").values == plain.tensor(named: "a").values)
     #expect(try fused.tensor(named: "mid").values == plain.tensor(named: "mid").values)
-    #expect(try fused.output().values == plain.output().values)
+    // The output went through fused post-ops: equal up to the kernels' rounding (ISA-dependent).
+    let difference = MaxDifference(try fused.output().values, try plain.output().values)
+    #expect(difference.value <= 1e-5, "\(difference)")
   }
 
   @Test("a forward-only trace refuses a backward pass instead of differentiating through missing tensors")
@@ -148,25 +150,27 @@ struct FusedForwardTests {
       Node(name: "flatten", op: Reshape(.flatten(axis: 1)), inputs: ["features"], outputs: ["output"]),
     ], output: "output")
     let trace = try network.forward(x)
-    #expect(TestNet.layout(of: "features", in: trace) == .blocked16)
+    #expect(TestNet.layout(of: "features", in: trace) == .native)
     #expect(trace.values["output"]?.buffer === trace.values["features"]?.buffer, "Flatten copied the features")
     let expected = NaiveReference.conv2d(x, weights: weights, bias: bias)
     let difference = MaxDifference(try trace.output().values, expected.values)
     #expect(difference.value <= 1e-5, "\(difference)")
   }
 
-  @Test("dense 3×3 stride-1 convolutions on 16-channel blocks run Winograd kernels")
+  @Test("dense 3×3 stride-1 convolutions run Winograd kernels where oneDNN has them (AVX-512), optimised direct ones elsewhere")
   func winogradIsChosen() throws {
     var random = SeededGenerator(seed: 3)
     let conv = try SmallNetworks.conv(&random, 32, 48)
     let name = try conv.forwardImplementation(inputShape: [1, 32, 14, 14])
+    #expect(!name.hasPrefix("ref:"), "oneDNN runs reference code for a dense 3×3 convolution on \(ChannelBlock.instructionSet): \(name)")
     if DNNLRuntime.usesAVX512Core {
-      #expect(name.contains("wino"), "oneDNN chose \(name)")
+      #expect(name.contains("wino"), "oneDNN chose \(name) on \(ChannelBlock.instructionSet)")
     } else {
-      #expect(!name.isEmpty)
+      #expect(!name.contains("wino"), "Winograd asked for on \(ChannelBlock.instructionSet), where oneDNN 2.6 has none: \(name)")
     }
     let strided = try Conv(weights: random.convWeights([48, 32, 3, 3]), bias: nil, strides: [2, 2],
                            padding: .explicit(begin: [1, 1], end: [1, 1]))
-    #expect(!(try strided.forwardImplementation(inputShape: [1, 32, 14, 14])).contains("wino"))
+    let stridedName = try strided.forwardImplementation(inputShape: [1, 32, 14, 14])
+    #expect(!stridedName.contains("wino") && !stridedName.hasPrefix("ref:"), "strided convolution runs \(stridedName)")
   }
 }

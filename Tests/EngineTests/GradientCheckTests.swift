@@ -82,7 +82,7 @@ struct GradientCheckTests {
     let (network, x, output) = try opCase.make(&random)
     if opCase.blocked {
       let trace = try network.forward(x)
-      try #require(TestNet.layout(of: "blocked", in: trace) == .blocked16, "\(opCase): the op's input is not blocked")
+      try #require(TestNet.layout(of: "blocked", in: trace) == .native, "\(opCase): the op's input is not blocked")
     }
     let check = GradientCheck()
     let report = try check.check(network, input: x, output: output, random: &random)
@@ -95,8 +95,9 @@ struct GradientCheckTests {
 @Suite("Finite-difference checker")
 struct GradientCheckerSelfTests {
   /// y = 2x, with a backward that returns 2.2·dy.
-  final class WrongBackward: Op, @unchecked Sendable {
+  final class WrongBackward: ExecutableOp, @unchecked Sendable {
     let typeName = "WrongBackward"
+    let traits: OpTraits = .pointwise
     func outputShapes(_ inputShapes: [[Int]]) throws -> [[Int]] { [inputShapes[0]] }
     func forward(_ inputs: [Value]) throws -> [Value] { [scaled(inputs[0], by: 2)] }
     func backward(_ pass: BackwardPass) throws -> [Value?] { [pass.outputGradients[0].map { scaled($0, by: 2.2) }] }

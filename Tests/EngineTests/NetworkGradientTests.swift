@@ -153,8 +153,9 @@ struct NetworkGradientTests {
 }
 
 /// Identity forward whose backward throws: detects that backward visited a node.
-final class ThrowingBackward: Op, @unchecked Sendable {
+final class ThrowingBackward: ExecutableOp, @unchecked Sendable {
   let typeName = "ThrowingBackward"
+  let traits: OpTraits = .identity
   func outputShapes(_ inputShapes: [[Int]]) throws -> [[Int]] { [inputShapes[0]] }
   func forward(_ inputs: [Value]) throws -> [Value] { [inputs[0]] }
   func backward(_ pass: BackwardPass) throws -> [Value?] { throw EngineError("backward of this node must not run") }

@@ -75,11 +75,9 @@ struct FaithfulnessTests {
     let context = MethodContext(network: network, images: Tensor(shape: [1, 1, Self.size, Self.size], values: Self.image),
                                 targets: [.index(0)])
     let output = try method.run(context)
-    guard case .evaluation(let evaluation) = output.payload, let item = evaluation.items.first,
-          let curve = item.curve else {
-      Issue.record("no evaluation")
-      return
-    }
+    let evaluation = try #require(output.payload.evaluation, "no evaluation")
+    let item = try #require(evaluation.items.first)
+    let curve = try #require(item.curve)
     #expect(evaluation.method == "integrated-gradients" && item.target.index == 0)
     let truth = try Faithfulness.curve(network, start: Self.image, end: [Float](repeating: 0, count: 36),
                                        map: zip(Self.weights, Self.image).map { $0 * $1 }, imageShape: [1, Self.size, Self.size],
@@ -108,12 +106,9 @@ struct FaithfulnessTests {
     let image = TinyNetworks.image(size: 4)
     let context = MethodContext(network: network, images: image, classNames: ["cat", "dog"], targets: [.index(0), .index(1)])
     let output = try AverageDrop(from: JSONDecoder.settings(["method": "grad-cam", "batch": 1])).run(context)
-    guard case .evaluation(let evaluation) = output.payload else {
-      Issue.record("no evaluation")
-      return
-    }
-    let maps = try GradCAM().run(context)
-    guard case .layerMaps(let layerMaps) = maps.payload else { return }
+    let evaluation = try #require(output.payload.evaluation, "no evaluation")
+    let layerMaps = try #require(try GradCAM().run(context).payload.layerMaps)
+    #expect(evaluation.items.count == 2 && layerMaps.items.count == 2)
     var drops: [Double] = []
     for (item, mapItem) in zip(evaluation.items, layerMaps.items) {
       let explained = Faithfulness.explanationImage(image.values, map: mapItem.map.values, channels: 1)

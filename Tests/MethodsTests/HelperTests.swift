@@ -2,7 +2,7 @@ import Foundation
 @testable import Methods
 import Testing
 
-@Suite("Shared helpers: quadrature, upsampling, colormaps, normalisation")
+@Suite("Shared helpers: quadrature, upsampling, normalisation")
 struct HelperTests {
   @Test("Gauss-Legendre with n nodes integrates x^k exactly on [0, 1] for k ≤ 2n − 1", arguments: [1, 2, 5, 32])
   func gaussLegendreIsExact(n: Int) {
@@ -21,7 +21,7 @@ struct HelperTests {
     #expect(abs(weights[0] - 1) < 1e-14 && abs(weights[1] - 1) < 1e-14)
   }
 
-  @Test("trapezoid rule: equally spaced nodes, halved end weights (captum's riemann_trapezoid)")
+  @Test("trapezoid rule: equally spaced nodes, step 1/(n − 1), halved end weights (weights sum to 1)")
   func trapezoid() {
     let (nodes, weights) = Quadrature.riemannTrapezoid.nodesAndWeights(5)
     #expect(nodes == [0, 0.25, 0.5, 0.75, 1])
@@ -45,27 +45,9 @@ struct HelperTests {
     #expect(nearest == [0, 0, 1, 1, 0, 0, 1, 1, 2, 2, 3, 3, 2, 2, 3, 3])
   }
 
-  @Test("colormap endpoints and midpoint equal matplotlib's (values printed by Scripts/make_colormaps.py)")
-  func colormapEndpoints() {
-    func close(_ a: (Float, Float, Float), _ b: (Float, Float, Float)) -> Bool {
-      abs(a.0 - b.0) < 1e-6 && abs(a.1 - b.1) < 1e-6 && abs(a.2 - b.2) < 1e-6
-    }
-    #expect(close(Colormap.viridis.color(0), (0.267004, 0.004874, 0.329415)))
-    #expect(close(Colormap.viridis.color(1), (0.993248, 0.906157, 0.143936)))
-    #expect(close(Colormap.viridis.color(0.5), (0.127568, 0.566949, 0.550556)))
-    #expect(close(Colormap.jet.color(0), (0, 0, 0.5)))
-    #expect(close(Colormap.jet.color(0.5), (0.490196078, 1, 0.477545857)))
-    #expect(close(Colormap.inferno.color(1), (0.988362, 0.998364, 0.644924)))
-    #expect(close(Colormap.turbo.color(0), (0.18995, 0.07176, 0.23217)))
-    #expect(close(Colormap.rdbu.color(0), (0.403921569, 0, 0.121568627)))
-    #expect(close(Colormap.gray.color(0.5), (0.501960784, 0.501960784, 0.501960784)))
-  }
-
-  @Test("min-max normalisation maps to [0, 1] with ε 1e-7; overlay blends (1 − α)·image + α·colour")
-  func normaliseAndOverlay() {
+  @Test("min-max normalisation maps to [0, 1] with ε 1e-7")
+  func normalise() {
     let normalised = Normalization.minMax([2, 4, 6])
     #expect(normalised[0] == 0 && abs(normalised[1] - 0.5) < 1e-6 && normalised[2] <= 1 && normalised[2] > 0.9999)
-    let blended = Overlay.blend(image: [255, 0, 0], map: [0], colormap: .gray, alpha: 0.25)
-    #expect(blended == [191, 0, 0])  // 0.75·255 + 0.25·0 = 191.25
   }
 }

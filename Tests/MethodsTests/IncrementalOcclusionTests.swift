@@ -45,7 +45,7 @@ struct IncrementalOcclusionTests {
       for (x, y) in zip(a, b) { #expect(abs(x - y) < 1e-5, "window \(corners[row])") }
     }
     // The windows change the scores at all (otherwise the comparison proves nothing).
-    let original = try IncrementalForward(network: network, image: image).originalScores
+    let original = try IncrementalForward(network: network, image: image, scoreName: ClassScores.tensorName(network)).originalScores
     #expect(expected.contains { zip($0, original).contains { abs($0 - $1) > 1e-3 } })
   }
 
@@ -61,7 +61,7 @@ struct IncrementalOcclusionTests {
     (plain.window, plain.incremental) = (6, false)
     let expected = try plain.scores(of: image, corners: corners, network: network)
     // A 6-pixel window reaches a quarter of the pooled 10 × 10 map: "p" turns whole, and node 3 is a boundary.
-    let forward = try IncrementalForward(network: network, image: image)
+    let forward = try IncrementalForward(network: network, image: image, scoreName: ClassScores.tensorName(network))
     let regions = corners.map { Region(top: $0.0, left: $0.1, bottom: $0.0 + 6, right: $0.1 + 6) }
     let patches = Tensor(shape: [3, 3, 6, 6], values: [Float](repeating: 0, count: 3 * 3 * 36))
     let actual = try forward.scores(replacing: regions, with: patches)
@@ -102,11 +102,8 @@ struct IncrementalOcclusionTests {
       var incremental = plain
       incremental.incremental = true
       let context = MethodContext(network: network, images: image, targets: [.index(1)])
-      guard case .pixelAttributions(let expected) = try plain.run(context).payload,
-            case .pixelAttributions(let actual) = try incremental.run(context).payload else {
-        Issue.record("no attributions")
-        return
-      }
+      let expected = try #require(try plain.run(context).payload.pixelAttributions)
+      let actual = try #require(try incremental.run(context).payload.pixelAttributions)
       let a = actual.items[0].values.values, b = expected.items[0].values.values
       #expect(a.count == b.count && zip(a, b).allSatisfy { abs($0 - $1) < 1e-5 })
       #expect(b.contains { abs($0) > 1e-3 })  // the windows matter

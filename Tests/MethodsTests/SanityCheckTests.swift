@@ -84,11 +84,8 @@ struct SanityCheckTests {
     let network = try Self.network()
     let context = MethodContext(network: network, images: Self.image, targets: [.index(1)], seed: 3)
     let check = try MethodRegistry.make("sanity-check", settings: ["method": .string("saliency")])
-    let output = try check.run(context)
-    guard case .evaluation(let evaluation) = output.payload, let item = evaluation.items.first else {
-      Issue.record("no evaluation")
-      return
-    }
+    let evaluation = try #require(try check.run(context).payload.evaluation, "no evaluation")
+    let item = try #require(evaluation.items.first)
     #expect(item.target.index == 1)
     #expect(item.panels.map(\.label) == ["original", "+ fc", "+ conv2", "+ conv1"])
     let correlations = item.panels.dropFirst().map { $0.measurements.first { $0.name == "spearman" }?.value ?? 2 }
@@ -96,10 +93,10 @@ struct SanityCheckTests {
     #expect(abs(correlations.last ?? 1) < 0.5, "all layers randomised: \(correlations)")
     #expect(item.panels.allSatisfy { $0.map.shape == [8, 8] })
     // The same seed gives the same maps and numbers; another seed other ones.
-    guard case .evaluation(let repeated) = try check.run(context).payload else { return }
+    let repeated = try #require(try check.run(context).payload.evaluation)
     #expect(repeated.items[0].panels.map(\.map) == item.panels.map(\.map))
     let reseeded = try MethodRegistry.make("sanity-check", settings: ["method": .string("saliency"), "seed": .int(99)])
-    guard case .evaluation(let other) = try reseeded.run(context).payload else { return }
+    let other = try #require(try reseeded.run(context).payload.evaluation)
     #expect(other.items[0].panels.last?.map != item.panels.last?.map)
     #expect(other.items[0].panels.first?.map == item.panels.first?.map)
   }
@@ -109,10 +106,10 @@ struct SanityCheckTests {
     let network = try Self.network()
     let context = MethodContext(network: network, images: Self.image, targets: [.top1])
     let two = try MethodRegistry.make("sanity-check", settings: ["method": .string("grad-cam"), "layers": .int(2), "layer": .string("r1")])
-    guard case .evaluation(let evaluation) = try two.run(context).payload else { return }
+    let evaluation = try #require(try two.run(context).payload.evaluation)
     #expect(evaluation.items[0].panels.map(\.label) == ["original", "+ fc", "+ conv2"])
     let named = try MethodRegistry.make("sanity-check", settings: ["layers": .string("conv1, fc")])
-    guard case .evaluation(let picked) = try named.run(context).payload else { return }
+    let picked = try #require(try named.run(context).payload.evaluation)
     #expect(picked.items[0].panels.map(\.label) == ["original", "+ fc", "+ conv1"])
     let wrong = try MethodRegistry.make("sanity-check", settings: ["layers": .string("conv3")])
     #expect(throws: MethodError.self) { try wrong.run(context) }

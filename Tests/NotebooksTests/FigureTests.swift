@@ -18,8 +18,7 @@ import Testing
                 values: StoredTensor(.init(shape: [1, 2], values: [signed ? -1 : 0, 3])), measurements: [:])
     }
     return StepOutput(payload: .layerMaps(layer: "r2", layerShape: [6, 1, 2], signed: signed, items: items),
-                      conventions: [["method", "grad-cam"], ["layer", "r2 [6, 1, 2]"], ["class", "class0 (0)"],
-                                    ["upsampling", "bilinear, half-pixel centres (align_corners = false)"]],
+                      conventions: [["method", "grad-cam"], ["layer", "r2 [6, 1, 2]"], ["class", "class0 (0)"]],
                       imageNames: ["pic"])
   }
 
@@ -33,10 +32,14 @@ import Testing
     let blocks = try build(FigureTests.layerOutput(signed: false, targets: 1), step: step)
     guard case .figure(let figure) = blocks.first else { Issue.record("expected a figure, got \(blocks)"); return }
     #expect(figure.panels.count == 2)
-    // Panel 1: the exact model input; panel 2: the same picture with the map over it at α 0.5.
+    // Panel 1: the exact model input; panel 2: the same picture with the map over it at α 0.5,
+    // composited for paged output as (1 − α)·picture + α·map per byte.
     #expect(figure.panels[0].image.rgba == [10, 20, 30, 255, 40, 50, 60, 255, 70, 80, 90, 255, 100, 110, 120, 255])
     #expect(figure.panels[1].image == figure.panels[0].image)
     #expect(figure.panels[1].alpha == 0.5)
+    let blended = try #require(figure.panels[1].blended)
+    // Red (10 + 68)/2 = 39 and blue (30 + 84)/2 = 57 with viridis(0) = (68, 1, 84); green is a tie (10.5).
+    #expect([blended.rgba[0], blended.rgba[2], blended.rgba[3]] == [39, 57, 255])
     // Map [0, 3] on a 1x2 grid -> 2x2 with half-pixel bilinear: columns are src x = (x + 0.5)·1 − 0.5
     // = 0 and 1 exactly, so the rows repeat [0, 3]; min-max gives [0, 1] -> viridis ends.
     let overlay = try #require(figure.panels[1].overlay)
@@ -45,8 +48,8 @@ import Testing
     #expect(high == [253, 231, 37])  // viridis(1) = (0.993248, 0.906157, 0.143936)
     #expect(Array(overlay.rgba[8..<11]) == low)
     #expect(figure.colorbar?.colormapStops.first == RGB(68, 1, 84))
-    for needed in ["grad-cam", "layer: r2", "class0 (index 0, p = 0.2500)", "normalisation: per-image min-max",
-                   "upsampling: bilinear", "colormap: viridis", "α = 0.5"] {
+    for needed in ["grad-cam", "layer: r2", "class0 (index 0, p = 0.2500)", "normalisation: per-image min-max after upsampling",
+                   "upsampling: bilinear, half-pixel centres (align_corners = false), 1×2 → 2×2", "colormap: viridis", "α = 0.5"] {
       #expect(figure.caption.contains(needed), "caption lacks '\(needed)': \(figure.caption)")
     }
     #expect(figure.id == "s3-grad-cam-pic")
@@ -55,7 +58,7 @@ import Testing
   }
 
   @Test func severalClassesBecomeSwitcherVariants() throws {
-    let step = Step(name: "grad-cam", alpha: 0.3, location: SourceLocation(file: "n.md", line: 1, column: 1))
+    let step = Step(name: "grad-cam", display: DisplaySettings(alpha: 0.3), location: SourceLocation(file: "n.md", line: 1, column: 1))
     let blocks = try build(FigureTests.layerOutput(signed: false, targets: 2), step: step)
     guard case .figure(let figure) = blocks.first else { Issue.record("expected a figure"); return }
     #expect(figure.variants.count == 2)
@@ -69,12 +72,17 @@ import Testing
     let blocks = try build(FigureTests.layerOutput(signed: true, targets: 1), step: step)
     guard case .figure(let figure) = blocks.first else { Issue.record("expected a figure"); return }
     #expect(figure.caption.contains("colormap: RdBu"))
-    #expect(figure.caption.contains("symmetric"))
-    // Values −1 and 3: symmetric scaling x / (2·3) + 0.5 puts −1 at 1/3 and 3 at 1, so the left
-    // column is RdBu's lookup entry ⌊(1/3)·256⌋ = 85, not the end colour min-max would give.
+    #expect(figure.caption.contains("x / max|x| to [−1, 1]"))
+    // Values −1 and 3: x / max|x| puts −1 at −1/3, i.e. (−1/3 + 1)/2 = 1/3 on the colormap: RdBu's
+    // lookup entry ⌊256/3⌋ = 85, not the end colour min-max would give; 3 maps to the last entry.
     let overlay = try #require(figure.panels[1].overlay)
-    #expect(Array(overlay.rgba[0..<3]) != Array(overlay.rgba[4..<7]))
+    #expect(Array(overlay.rgba[0..<3]) == FigureTests.bytes(Colormap.rdbu.color(85.0 / 256)))
+    #expect(Array(overlay.rgba[4..<7]) == FigureTests.bytes(Colormap.rdbu.color(1)))
     #expect(figure.colorbar?.minLabel.contains("max") == true)
+  }
+
+  static func bytes(_ color: (Float, Float, Float)) -> [UInt8] {
+    [color.0, color.1, color.2].map { UInt8(($0 * 255).rounded()) }
   }
 
   @Test func predictionsBecomeATable() throws {

@@ -40,7 +40,7 @@ import Testing
     #expect(notebook.steps[1].location.line == saliencyLine)
     #expect(notebook.steps[0].images == ["red"])
     #expect(notebook.steps[0].targets == ["top1", "banana"])
-    #expect(notebook.steps[0].alpha == 0.3)
+    #expect(notebook.steps[0].display.alpha == 0.3)
     // Prose keeps the python block; cells alternate prose and steps.
     guard case .markdown(let first) = notebook.cells[0], case .step = notebook.cells[1], case .markdown(let middle) = notebook.cells[2] else {
       Issue.record("cells are not prose, step, prose: \(notebook.cells)")

@@ -5,25 +5,25 @@ import Foundation
 /// values are written once (by the op that produces them) and only read afterwards.
 /// Memory comes from `BufferPool`, so a forward pass reuses the pages of the previous one
 /// instead of faulting in tens of megabytes of fresh memory each time.
-public final class FloatBuffer: @unchecked Sendable {
-  public let count: Int
-  public let pointer: UnsafeMutablePointer<Float>
+final class FloatBuffer: @unchecked Sendable {
+  let count: Int
+  let pointer: UnsafeMutablePointer<Float>
   /// Floats allocated (≥ count: a pooled buffer may be larger than asked).
   private let capacity: Int
 
   /// A zero-filled buffer of `count` floats.
-  public convenience init(count: Int) {
+  convenience init(count: Int) {
     self.init(uninitializedCount: count)
     pointer.update(repeating: 0, count: max(count, 1))
   }
 
   /// A buffer whose contents the caller overwrites entirely (outputs of primitives and maps).
-  public init(uninitializedCount count: Int) {
+  init(uninitializedCount count: Int) {
     self.count = count
     (pointer, capacity) = BufferPool.shared.take(max(count, 1))
   }
 
-  public convenience init(_ values: [Float]) {
+  convenience init(_ values: [Float]) {
     self.init(uninitializedCount: values.count)
     values.withUnsafeBufferPointer { source in
       if let base = source.baseAddress { pointer.update(from: base, count: values.count) }
@@ -32,7 +32,18 @@ public final class FloatBuffer: @unchecked Sendable {
 
   deinit { BufferPool.shared.give(pointer, capacity: capacity) }
 
-  public var array: [Float] { Array(UnsafeBufferPointer(start: pointer, count: count)) }
+  var array: [Float] { Array(UnsafeBufferPointer(start: pointer, count: count)) }
+}
+
+/// glibc's `malloc_trim` (in <malloc.h>, which the Glibc module does not import): returns free heap
+/// pages to the system; freed buffers below the mmap threshold stay mapped otherwise.
+@_silgen_name("malloc_trim") private func mallocTrim(_ pad: Int) -> Int32
+
+/// Memory the engine keeps between runs.
+public enum EngineMemory {
+  /// Frees the buffers the pool holds for reuse (up to 1 GB after large batches). Between independent
+  /// jobs (a notebook's steps), so one step's idle buffers do not add to the next one's peak.
+  public static func releaseIdleBuffers() { BufferPool.shared.drain() }
 }
 
 /// Recycles freed buffers, most recently freed first: a request takes the latest idle buffer that
@@ -60,6 +71,16 @@ final class BufferPool: @unchecked Sendable {
     if let found { return found }
     let raw = UnsafeMutableRawPointer.allocate(byteCount: count * MemoryLayout<Float>.stride, alignment: 64)
     return (raw.bindMemory(to: Float.self, capacity: count), count)
+  }
+
+  /// Frees every idle buffer and hands the freed heap back to the system.
+  func drain() {
+    let dropped = lock.withLock { () -> [UnsafeMutablePointer<Float>] in
+      defer { idle.removeAll(); idleBytes = 0 }
+      return idle.map(\.pointer)
+    }
+    for pointer in dropped { pointer.deallocate() }
+    _ = mallocTrim(0)
   }
 
   func give(_ pointer: UnsafeMutablePointer<Float>, capacity: Int) {

@@ -39,6 +39,12 @@ public struct Tensor: Sendable, Equatable {
     return Tensor(shape: itemShape, values: Array(values[index * per ..< (index + 1) * per]))
   }
 
+  /// The values of each item along the first axis: the rows of a [N, K] score matrix.
+  public var rows: [[Float]] {
+    let n = shape.first ?? 0, perItem = count / max(n, 1)
+    return (0..<n).map { Array(values[$0 * perItem ..< ($0 + 1) * perItem]) }
+  }
+
   /// Stacks tensors of equal shape [1, ...] (or [...]) along a new or existing batch axis.
   public static func batch(_ items: [Tensor]) -> Tensor {
     guard let first = items.first else { return Tensor(zeros: [0]) }

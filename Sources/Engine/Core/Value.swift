@@ -1,71 +1,94 @@
 /// How a value's floats are arranged in memory.
-public enum Layout: Sendable, Hashable {
+enum Layout: Sendable, Hashable {
   /// Row-major over the logical shape (NCHW for 4-D tensors).
   case plain
-  /// oneDNN's `nChw16c`: 4-D only; channels grouped in blocks of 16 (the last block zero-padded),
-  /// element (n, c, h, w) at ((n·⌈C/16⌉ + c/16)·H·W + h·W + w)·16 + c%16. Convolutions and pooling
-  /// run about twice as fast on it as on plain NCHW (depthwise ~40×), so activations stay in it
-  /// between primitives and are reordered to plain only when they leave the engine.
-  case blocked16
+  /// oneDNN's `nChw{width}c` (`nChw16c`, `nChw8c`): 4-D only; channels grouped in blocks of `width`
+  /// (the last block zero-padded), element (n, c, h, w) at
+  /// ((n·⌈C/width⌉ + c/width)·H·W + h·W + w)·width + c%width. Convolutions and pooling run about twice
+  /// as fast on it as on plain NCHW (depthwise ~40×), so activations stay in it between primitives and
+  /// are reordered to plain only when they leave the engine.
+  case blocked(width: Int)
+
+  /// The blocked layout this process runs in: the channel block oneDNN's convolution kernels take on
+  /// this CPU (16 floats on AVX-512, 8 on AVX2, AVX and SSE4.1), asked of oneDNN once per process
+  /// (`ChannelBlock.width`). Every activation the engine blocks is in this layout.
+  static var native: Layout { .blocked(width: ChannelBlock.width) }
+
+  /// The channel block width, nil for plain.
+  var blockWidth: Int? {
+    if case .blocked(let width) = self { return width }
+    return nil
+  }
+
+  var isBlocked: Bool { blockWidth != nil }
 }
 
 /// A tensor as the engine holds it during a run: logical shape, layout, and a shared buffer.
-public struct Value: @unchecked Sendable {
-  public let shape: [Int]
-  public let layout: Layout
-  public let buffer: FloatBuffer
+struct Value: @unchecked Sendable {
+  let shape: [Int]
+  let layout: Layout
+  let buffer: FloatBuffer
 
-  public init(shape: [Int], layout: Layout, buffer: FloatBuffer) {
+  init(shape: [Int], layout: Layout, buffer: FloatBuffer) {
     self.shape = shape
     self.layout = layout
     self.buffer = buffer
   }
 
   /// A zero-filled value of the given shape and layout.
-  public init(zeros shape: [Int], layout: Layout = .plain) {
+  init(zeros shape: [Int], layout: Layout = .plain) {
     self.shape = shape
     self.layout = layout
     self.buffer = FloatBuffer(count: Value.storageCount(shape: shape, layout: layout))
   }
 
   /// A value whose every stored float the caller will write (primitive outputs, maps).
-  public init(uninitialized shape: [Int], layout: Layout = .plain) {
+  init(uninitialized shape: [Int], layout: Layout = .plain) {
     self.shape = shape
     self.layout = layout
     self.buffer = FloatBuffer(uninitializedCount: Value.storageCount(shape: shape, layout: layout))
   }
 
-  public init(_ tensor: Tensor) {
+  init(_ tensor: Tensor) {
     self.init(shape: tensor.shape, layout: .plain, buffer: FloatBuffer(tensor.values))
   }
 
   /// Number of logical elements.
-  public var count: Int { shape.reduce(1, *) }
+  var count: Int { shape.reduce(1, *) }
 
-  public static let blockSize = 16
-
-  /// Floats needed to store `shape` in `layout` (the blocked layout pads channels to 16).
-  public static func storageCount(shape: [Int], layout: Layout) -> Int {
+  /// Floats needed to store `shape` in `layout` (a blocked layout pads channels to its block width).
+  static func storageCount(shape: [Int], layout: Layout) -> Int {
     switch layout {
     case .plain: return shape.reduce(1, *)
-    case .blocked16:
-      return shape[0] * paddedChannels(shape[1]) * shape[2] * shape[3]
+    case .blocked(let width):
+      return shape[0] * paddedChannels(shape[1], width: width) * shape[2] * shape[3]
     }
   }
 
-  public static func paddedChannels(_ channels: Int) -> Int { (channels + blockSize - 1) / blockSize * blockSize }
+  /// `channels` rounded up to whole blocks of `width` (the native block width by default).
+  static func paddedChannels(_ channels: Int, width: Int = ChannelBlock.width) -> Int {
+    (channels + width - 1) / width * width
+  }
 
   /// Same data, new logical shape; only for plain values (a reshape never moves data).
-  public func reshaped(_ newShape: [Int]) -> Value {
+  func reshaped(_ newShape: [Int]) -> Value {
     precondition(layout == .plain)
     return Value(shape: newShape, layout: .plain, buffer: buffer)
+  }
+
+  /// The value as a public tensor, plain row-major (reordered when blocked).
+  func tensor() throws -> Tensor {
+    let plainValue = try Reorder.value(self, to: .plain)
+    return withExtendedLifetime(plainValue) {  // pooled buffers: keep alive while the pointer is read
+      Tensor(shape: plainValue.shape, values: Array(UnsafeBufferPointer(start: plainValue.buffer.pointer, count: plainValue.count)))
+    }
   }
 }
 
 /// Iterates the real (unpadded) elements of a 4-D value channel by channel, in either layout:
 /// `body(n, c, pointer, stride, count)` gets the `H·W` elements of channel c of item n, which are
-/// `stride` floats apart (1 for plain, 16 for blocked). Element-wise ops use this to run on both
-/// layouts without touching the padding lanes of the blocked layout.
+/// `stride` floats apart (1 for plain, the block width for blocked). Element-wise ops use this to run
+/// on both layouts without touching the padding lanes of the blocked layout.
 @inline(__always)
 func forEachChannel(
   _ shape: [Int], _ layout: Layout, _ base: UnsafeMutablePointer<Float>,
@@ -77,13 +100,25 @@ func forEachChannel(
     for item in 0..<n {
       for channel in 0..<c { body(item, channel, base + (item * c + channel) * spatial, 1, spatial) }
     }
-  case .blocked16:
-    let blocks = Value.paddedChannels(c) / Value.blockSize
+  case .blocked(let width):
+    let blocks = Value.paddedChannels(c, width: width) / width
     for item in 0..<n {
       for channel in 0..<c {
-        let block = channel / Value.blockSize, lane = channel % Value.blockSize
-        body(item, channel, base + ((item * blocks + block) * spatial) * Value.blockSize + lane, Value.blockSize, spatial)
+        let block = channel / width, lane = channel % width
+        body(item, channel, base + ((item * blocks + block) * spatial) * width + lane, width, spatial)
       }
     }
+  }
+}
+
+/// The storage offset of element (n, c, 0, 0) of a 4-D value of `shape` in `layout`.
+@inline(__always)
+func channelOffset(_ shape: [Int], _ layout: Layout, _ n: Int, _ c: Int) -> Int {
+  let spatial = shape[2] * shape[3]
+  switch layout {
+  case .plain: return (n * shape[1] + c) * spatial
+  case .blocked(let width):
+    let blocks = Value.paddedChannels(shape[1], width: width) / width
+    return ((n * blocks + c / width) * spatial) * width + c % width
   }
 }

@@ -21,9 +21,18 @@ private struct ConvolutionKey: Hashable {
   var postOps: [PostOp] = []
 }
 
+/// The source and destination formats (and algorithm) one attempt at a primitive asks oneDNN for.
+private struct ConvolutionFormats {
+  var algorithm = dnnl_convolution_direct
+  var source: Format
+  var destination: Format
+}
+
 /// oneDNN convolution primitives (forward inference and backward-data) for one Conv op,
 /// created once per input shape and kept, with the weights reordered once into the format
-/// each primitive chose (format `any`).
+/// each primitive chose (format `any`). Each primitive tries the engine's own layouts first and
+/// then lets oneDNN choose (`KernelAudit.firstOptimised`), so no problem lands on reference code
+/// while an optimised kernel exists for some layout; values are reordered in and out where needed.
 final class ConvolutionPrimitives: @unchecked Sendable {
   private let weights: Tensor          // [M, C/group, kH, kW]
   private let bias: [Float]?
@@ -34,35 +43,24 @@ final class ConvolutionPrimitives: @unchecked Sendable {
     self.bias = bias
   }
 
-  private func descriptors(_ g: ConvolutionGeometry, sourceTag: dnnl_format_tag_t?, destinationTag: dnnl_format_tag_t?)
-    throws -> (src: dnnl_memory_desc_t, weights: dnnl_memory_desc_t, bias: dnnl_memory_desc_t, dst: dnnl_memory_desc_t, plainWeights: dnnl_memory_desc_t) {
-    let src = try sourceTag.map { try DNNLRuntime.descriptor(g.input, $0) }
-      ?? DNNLRuntime.descriptor(g.input, layout: g.sourceLayout)
-    let dst = try DNNLRuntime.descriptor(g.output, destinationTag ?? dnnl_nChw16c)
+  /// Weight descriptors: `any` (oneDNN chooses) and the plain (g)oihw the op holds.
+  private func weightDescriptors(_ g: ConvolutionGeometry) throws -> (any: dnnl_memory_desc_t, plain: dnnl_memory_desc_t) {
     let m = weights.shape[0]
-    let weightDims = g.group == 1 ? weights.shape : [g.group, m / g.group] + weights.shape.dropFirst()
-    let anyWeights = try DNNLRuntime.descriptor(weightDims, dnnl_format_tag_any)
-    let plainWeights = try DNNLRuntime.descriptor(weightDims, g.group == 1 ? dnnl_oihw : dnnl_goihw)
-    let biasDesc = try DNNLRuntime.descriptor([m], dnnl_a)
-    return (src, anyWeights, biasDesc, dst, plainWeights)
+    let dims = g.group == 1 ? weights.shape : [g.group, m / g.group] + weights.shape.dropFirst()
+    return (try DNNLRuntime.descriptor(dims, dnnl_format_tag_any), try DNNLRuntime.descriptor(dims, g.group == 1 ? dnnl_oihw : dnnl_goihw))
   }
 
-  private func initDescriptor(_ g: ConvolutionGeometry, kind: dnnl_prop_kind_t, algorithm: dnnl_alg_kind_t = dnnl_convolution_direct,
-                              src: dnnl_memory_desc_t, weights: dnnl_memory_desc_t, bias: dnnl_memory_desc_t?, dst: dnnl_memory_desc_t)
-    throws -> dnnl_convolution_desc_t {
+  private func opDescriptor(_ g: ConvolutionGeometry, kind: dnnl_prop_kind_t, formats: ConvolutionFormats, weights: dnnl_memory_desc_t,
+                            withBias: Bool) throws -> dnnl_convolution_desc_t {
     var desc = dnnl_convolution_desc_t()
-    var src = src, weights = weights, dst = dst
+    var src = try formats.source.descriptor(g.input), dst = try formats.destination.descriptor(g.output), weights = weights
+    var biasDesc = try DNNLRuntime.descriptor([self.weights.shape[0]], dnnl_a)
     let strides = g.strides.map(Int64.init), dilations = g.dilations.map { Int64($0 - 1) }
     let padL = g.padBegin.map(Int64.init), padR = g.padEnd.map(Int64.init)
-    if var bias {
-      try DNNLRuntime.check(dnnl_dilated_convolution_forward_desc_init(
-        &desc, kind, algorithm, &src, &weights, &bias, &dst, strides, dilations, padL, padR),
-        "describe a convolution \(g.input) -> \(g.output)")
-    } else {
-      try DNNLRuntime.check(dnnl_dilated_convolution_forward_desc_init(
-        &desc, kind, algorithm, &src, &weights, nil, &dst, strides, dilations, padL, padR),
-        "describe a convolution \(g.input) -> \(g.output)")
-    }
+    let status = withBias
+      ? dnnl_dilated_convolution_forward_desc_init(&desc, kind, formats.algorithm, &src, &weights, &biasDesc, &dst, strides, dilations, padL, padR)
+      : dnnl_dilated_convolution_forward_desc_init(&desc, kind, formats.algorithm, &src, &weights, nil, &dst, strides, dilations, padL, padR)
+    try DNNLRuntime.check(status, "describe a convolution \(g.input) -> \(g.output)")
     return desc
   }
 
@@ -75,40 +73,51 @@ final class ConvolutionPrimitives: @unchecked Sendable {
     }
   }
 
-  /// Dense 3×3 stride-1 convolutions over whole 16-channel blocks run Winograd F(4×4, 3×3) or
+  /// Dense 3×3 stride-1 convolutions over whole channel blocks run Winograd F(4×4, 3×3) or
   /// F(2×2, 3×3) (Lavin & Gray 2016): 2-3× fewer multiplications, measured 1.3-3× faster than direct
-  /// here at batch 1 (ResNet's 3×3 layers), with errors of a few ulp per output (float32 transforms).
+  /// at batch 1 (ResNet's 3×3 layers), with errors of a few ulp per output (float32 transforms).
+  /// oneDNN 2.6 implements it for AVX-512 only; elsewhere the direct kernels run without asking.
   /// Forward inference only; gradients use the direct backward-data kernels.
   private func prefersWinograd(_ g: ConvolutionGeometry) -> Bool {
-    g.group == 1 && g.kernel == [3, 3] && g.strides == [1, 1] && g.dilations == [1, 1] && g.sourceLayout == .blocked16
-      && g.input[1] % 16 == 0 && g.output[1] % 16 == 0 && g.padBegin.allSatisfy { $0 <= 1 } && g.padEnd.allSatisfy { $0 <= 1 }
+    guard DNNLRuntime.usesAVX512Core, let width = g.sourceLayout.blockWidth, width == 16 else { return false }
+    return g.group == 1 && g.kernel == [3, 3] && g.strides == [1, 1] && g.dilations == [1, 1]
+      && g.input[1] % width == 0 && g.output[1] % width == 0 && g.padBegin.allSatisfy { $0 <= 1 } && g.padEnd.allSatisfy { $0 <= 1 }
   }
 
-  /// The forward-inference primitive: Winograd where it applies and oneDNN implements it, else direct.
+  /// Forward formats, best first: the engine's layouts (the source as it arrives, the output in the
+  /// native blocked layout), then oneDNN's own choice under `any`, then plain (oneDNN's GEMM kernels).
+  /// oneDNN 2.6 has only reference code for some channel counts in blocked form (5 -> 7 channels on
+  /// AVX-512, counts off the block under SSE4.1), which the later candidates cover.
+  private func forwardCandidates(_ g: ConvolutionGeometry) -> [ConvolutionFormats] {
+    var candidates: [ConvolutionFormats] = []
+    if prefersWinograd(g) {
+      candidates.append(ConvolutionFormats(algorithm: dnnl_convolution_winograd, source: .layout(g.sourceLayout), destination: .layout(.native)))
+    }
+    candidates.append(ConvolutionFormats(source: .layout(g.sourceLayout), destination: .layout(.native)))
+    candidates.append(ConvolutionFormats(source: .any, destination: .any))
+    candidates.append(ConvolutionFormats(source: .layout(.plain), destination: .layout(.plain)))
+    return candidates
+  }
+
   private func makeForward(_ g: ConvolutionGeometry, postOps: [PostOp]) throws -> Primitive {
-    let d = try descriptors(g, sourceTag: nil, destinationTag: nil)
+    let (anyWeights, plainWeights) = try weightDescriptors(g)
     let attributes = postOps.isEmpty ? nil : try PostOp.attributes(postOps)
     defer { if let attributes { dnnl_primitive_attr_destroy(attributes) } }
-    var made: (dnnl_primitive_desc_t, dnnl_primitive_t)?
-    for algorithm in prefersWinograd(g) ? [dnnl_convolution_winograd, dnnl_convolution_direct] : [dnnl_convolution_direct] {
-      var desc = try initDescriptor(g, kind: dnnl_forward_inference, algorithm: algorithm, src: d.src, weights: d.weights,
-                                    bias: bias == nil ? nil : d.bias, dst: d.dst)
-      let isLast = algorithm == dnnl_convolution_direct
-      do {
-        made = try withUnsafePointer(to: &desc) {
-          try DNNLRuntime.shared.makePrimitive(UnsafeRawPointer($0), attributes: attributes, what: "convolution")
-        }
-        break
-      } catch where !isLast {
-        continue  // this oneDNN build has no Winograd kernel for the shape or post-ops: use direct
+    let (_, pd) = try KernelAudit.firstOptimised(forwardCandidates(g), describe: "convolution forward \(g.input) -> \(g.output)") { formats in
+      var desc = try opDescriptor(g, kind: dnnl_forward_inference, formats: formats, weights: anyWeights, withBias: bias != nil)
+      return try withUnsafePointer(to: &desc) {
+        try DNNLRuntime.shared.primitiveDescriptor(UnsafeRawPointer($0), attributes: attributes, what: "convolution")
       }
     }
-    guard let (pd, primitive) = made else { throw EngineError("oneDNN made no convolution primitive for \(g.input) -> \(g.output)") }
-    let prim = Primitive(descriptor: pd, primitive: primitive)
-    guard let chosen = DNNLRuntime.queried(pd, dnnl_query_weights_md) else { throw EngineError("oneDNN chose no weights format") }
-    prim.memory = [DNNLArg.src: d.src, DNNLArg.dst: d.dst, DNNLArg.weights: chosen, DNNLArg.bias: d.bias]
-    prim.prepared[DNNLArg.weights] = try prepareWeights(chosen, plain: d.plainWeights)
-    if let bias { prim.prepared[DNNLArg.bias] = FloatBuffer(bias) }
+    let prim = try DNNLRuntime.shared.primitive(from: pd, what: "convolution")
+    try prim.adopt(DNNLArg.src, dnnl_query_src_md, shape: g.input)
+    try prim.adopt(DNNLArg.dst, dnnl_query_dst_md, shape: g.output)
+    try prim.adopt(DNNLArg.weights, dnnl_query_weights_md)
+    prim.prepared[DNNLArg.weights] = try prepareWeights(try prim.memory(DNNLArg.weights), plain: plainWeights)
+    if let bias {
+      prim.memory[DNNLArg.bias] = try DNNLRuntime.descriptor([bias.count], dnnl_a)
+      prim.prepared[DNNLArg.bias] = FloatBuffer(bias)
+    }
     return prim
   }
 
@@ -117,29 +126,30 @@ final class ConvolutionPrimitives: @unchecked Sendable {
     try cache.primitive(ConvolutionKey(direction: .forward, geometry: g, postOps: postOps)) { try makeForward(g, postOps: postOps) }
   }
 
-  /// y = conv(x, W) + b, then the post-ops, output in the blocked layout. With `.sum` among the
-  /// post-ops, `accumulator` holds the residual (same shape, blocked) and is overwritten with the result.
+  /// y = conv(x, W) + b, then the post-ops; the output in the native blocked layout (reordered there
+  /// when only a kernel on another layout exists: activations between primitives stay in one layout).
+  /// With `.sum` among the post-ops, `accumulator` ([N, M, OH, OW]) holds the residual; its buffer
+  /// becomes the output when it is in the primitive's format already.
   func forward(_ x: Value, geometry g: ConvolutionGeometry, postOps: [PostOp] = [], accumulator: Value? = nil) throws -> Value {
     let prim = try forwardPrimitive(g, postOps: postOps)
-    let output: Value
+    let source = try prim.input(DNNLArg.src, from: x)
+    let output: FloatBuffer
     if postOps.contains(.sum) {
-      guard let accumulator, accumulator.shape == g.output, accumulator.layout == .blocked16 else {
-        throw EngineError("a fused residual sum needs a blocked \(g.output) accumulator")
-      }
-      output = accumulator
+      guard let accumulator, accumulator.shape == g.output else { throw EngineError("a fused residual sum needs a \(g.output) accumulator") }
+      output = try prim.input(DNNLArg.dst, from: accumulator)
     } else {
-      output = Value(uninitialized: g.output, layout: .blocked16)
+      output = FloatBuffer(uninitializedCount: DNNLRuntime.size(of: try prim.memory(DNNLArg.dst)))
     }
     var arguments: [(Int32, dnnl_memory_desc_t, UnsafeMutablePointer<Float>)] = [
-      (DNNLArg.src, try prim.memory(DNNLArg.src), x.buffer.pointer),
+      (DNNLArg.src, try prim.memory(DNNLArg.src), source.pointer),
       (DNNLArg.weights, try prim.memory(DNNLArg.weights), try prim.prepared(DNNLArg.weights).pointer),
-      (DNNLArg.dst, try prim.memory(DNNLArg.dst), output.buffer.pointer),
+      (DNNLArg.dst, try prim.memory(DNNLArg.dst), output.pointer),
     ]
     if let biasBuffer = prim.prepared[DNNLArg.bias] {
       arguments.append((DNNLArg.bias, try prim.memory(DNNLArg.bias), biasBuffer.pointer))
     }
-    try withExtendedLifetime(x) { try DNNLRuntime.shared.execute(prim.primitive, arguments) }
-    return output
+    try withExtendedLifetime((x, source, accumulator)) { try DNNLRuntime.shared.execute(prim.primitive, arguments) }
+    return try prim.output(DNNLArg.dst, output, shape: g.output, as: .native)
   }
 
   /// oneDNN's name for the forward kernel it runs on `g` (e.g. "jit_wino_4x3:avx512_core"), for tests and profiles.
@@ -147,41 +157,55 @@ final class ConvolutionPrimitives: @unchecked Sendable {
     DNNLRuntime.implementationName(try forwardPrimitive(g, postOps: postOps).descriptor)
   }
 
-  /// dL/dx = conv_transpose(dL/dy, W) (backward-data), returned in the input's layout.
-  func backwardData(_ dy: Value, geometry g: ConvolutionGeometry) throws -> Value {
-    // With a plain source (the RGB image), plain nchw gradients let oneDNN use its GEMM-based
-    // backward-data; a blocked diff_dst with a plain diff_src only has the slow reference kernel.
-    let gradientLayout: Layout = g.sourceLayout == .plain ? .plain : .blocked16
-    let prim = try cache.primitive(ConvolutionKey(direction: .backwardData, geometry: g)) {
-      let d = try descriptors(g, sourceTag: nil, destinationTag: gradientLayout == .plain ? dnnl_nchw : nil)
-      // oneDNN wants the forward (training) descriptor as a hint for backward-data.
-      var forwardDesc = try initDescriptor(g, kind: dnnl_forward_training, src: d.src, weights: d.weights, bias: nil, dst: d.dst)
-      let (hint, _) = try withUnsafePointer(to: &forwardDesc) {
-        try DNNLRuntime.shared.makePrimitive(UnsafeRawPointer($0), what: "convolution (training)")
-      }
+  /// Backward-data formats, best first. Each backward primitive chooses its own layouts instead of
+  /// inheriting the forward's: with 8-channel blocks oneDNN 2.6 has an optimised backward-data kernel
+  /// for dense convolutions only on AVX2 and up; under `any` it picks GEMM on plain NCHW on AVX and
+  /// SSE4.1. With a plain source (the RGB image), plain gradients give the GEMM-based kernel, the
+  /// fastest there (a blocked diff_dst with a plain diff_src has only the reference kernel).
+  private func backwardCandidates(_ g: ConvolutionGeometry) -> [ConvolutionFormats] {
+    let plain = ConvolutionFormats(source: .layout(.plain), destination: .layout(.plain))
+    let chosen = ConvolutionFormats(source: .any, destination: .any)
+    if g.sourceLayout == .plain { return [plain, chosen] }
+    return [chosen, ConvolutionFormats(source: .layout(g.sourceLayout), destination: .layout(.native)), plain]
+  }
+
+  private func makeBackwardData(_ g: ConvolutionGeometry) throws -> Primitive {
+    let (anyWeights, plainWeights) = try weightDescriptors(g)
+    let runtime = DNNLRuntime.shared
+    let (_, pd) = try KernelAudit.firstOptimised(backwardCandidates(g), describe: "convolution backward-data \(g.output) -> \(g.input)") { formats in
+      // oneDNN wants a forward (training) descriptor of the same formats as a hint for backward-data.
+      var forwardDesc = try opDescriptor(g, kind: dnnl_forward_training, formats: formats, weights: anyWeights, withBias: false)
+      let hint = try withUnsafePointer(to: &forwardDesc) { try runtime.primitiveDescriptor(UnsafeRawPointer($0), what: "convolution (training)") }
+      defer { dnnl_primitive_desc_destroy(hint) }
       var desc = dnnl_convolution_desc_t()
-      var diffSrc = d.src, weights = d.weights, diffDst = d.dst
+      var diffSrc = try formats.source.descriptor(g.input), diffDst = try formats.destination.descriptor(g.output), weights = anyWeights
       try DNNLRuntime.check(dnnl_dilated_convolution_backward_data_desc_init(
         &desc, dnnl_convolution_direct, &diffSrc, &weights, &diffDst,
         g.strides.map(Int64.init), g.dilations.map { Int64($0 - 1) }, g.padBegin.map(Int64.init), g.padEnd.map(Int64.init)),
         "describe a convolution backward-data \(g.output) -> \(g.input)")
-      let (pd, primitive) = try withUnsafePointer(to: &desc) {
-        try DNNLRuntime.shared.makePrimitive(UnsafeRawPointer($0), hint: hint, what: "convolution backward-data")
-      }
-      let made = Primitive(descriptor: pd, primitive: primitive)
-      guard let chosen = DNNLRuntime.queried(pd, dnnl_query_weights_md) else { throw EngineError("oneDNN chose no weights format") }
-      made.memory = [DNNLArg.diffSrc: d.src, DNNLArg.diffDst: d.dst, DNNLArg.weights: chosen]
-      made.prepared[DNNLArg.weights] = try prepareWeights(chosen, plain: d.plainWeights)
-      return made
+      return try withUnsafePointer(to: &desc) { try runtime.primitiveDescriptor(UnsafeRawPointer($0), hint: hint, what: "convolution backward-data") }
     }
-    let dyBlocked = try Reorder.value(dy, to: gradientLayout)
-    defer { withExtendedLifetime(dyBlocked) {} }  // pooled buffers: keep alive while their pointers are used
-    let dx = Value(uninitialized: g.input, layout: g.sourceLayout)
-    try DNNLRuntime.shared.execute(prim.primitive, [
-      (DNNLArg.diffDst, try prim.memory(DNNLArg.diffDst), dyBlocked.buffer.pointer),
-      (DNNLArg.weights, try prim.memory(DNNLArg.weights), try prim.prepared(DNNLArg.weights).pointer),
-      (DNNLArg.diffSrc, try prim.memory(DNNLArg.diffSrc), dx.buffer.pointer),
-    ])
-    return dx
+    let prim = try runtime.primitive(from: pd, what: "convolution backward-data")
+    try prim.adopt(DNNLArg.diffSrc, dnnl_query_diff_src_md, shape: g.input)
+    try prim.adopt(DNNLArg.diffDst, dnnl_query_diff_dst_md, shape: g.output)
+    try prim.adopt(DNNLArg.weights, dnnl_query_weights_md)
+    prim.prepared[DNNLArg.weights] = try prepareWeights(try prim.memory(DNNLArg.weights), plain: plainWeights)
+    return prim
+  }
+
+  /// dL/dx = conv_transpose(dL/dy, W) (backward-data), in the primitive's layout when the engine holds
+  /// values in it, else in the input's layout.
+  func backwardData(_ dy: Value, geometry g: ConvolutionGeometry) throws -> Value {
+    let prim = try cache.primitive(ConvolutionKey(direction: .backwardData, geometry: g)) { try makeBackwardData(g) }
+    let diffDst = try prim.input(DNNLArg.diffDst, from: dy)
+    let dx = FloatBuffer(uninitializedCount: DNNLRuntime.size(of: try prim.memory(DNNLArg.diffSrc)))
+    try withExtendedLifetime((dy, diffDst)) {  // pooled buffers: keep alive while their pointers are used
+      try DNNLRuntime.shared.execute(prim.primitive, [
+        (DNNLArg.diffDst, try prim.memory(DNNLArg.diffDst), diffDst.pointer),
+        (DNNLArg.weights, try prim.memory(DNNLArg.weights), try prim.prepared(DNNLArg.weights).pointer),
+        (DNNLArg.diffSrc, try prim.memory(DNNLArg.diffSrc), dx.pointer),
+      ])
+    }
+    return try prim.output(DNNLArg.diffSrc, dx, shape: g.input, as: prim.layouts[DNNLArg.diffSrc] ?? g.sourceLayout)
   }
 }

@@ -38,16 +38,27 @@ public final class DNNLRuntime: @unchecked Sendable {
     return desc
   }
 
-  /// The descriptor of a 4-D activation in the given layout.
+  /// The descriptor of an activation in the given layout (blocked layouts: 4-D only).
   static func descriptor(_ shape: [Int], layout: Layout) throws -> dnnl_memory_desc_t {
     switch layout {
     case .plain:
       let tags: [Int: dnnl_format_tag_t] = [1: dnnl_a, 2: dnnl_ab, 3: dnnl_abc, 4: dnnl_abcd, 5: dnnl_abcde]
       guard let tag = tags[shape.count] else { throw EngineError("oneDNN: unsupported rank \(shape.count)") }
       return try descriptor(shape, tag)
-    case .blocked16:
-      return try descriptor(shape, dnnl_nChw16c)
+    case .blocked(let width):
+      let tags: [Int: dnnl_format_tag_t] = [4: dnnl_nChw4c, 8: dnnl_nChw8c, 16: dnnl_nChw16c]
+      guard shape.count == 4, let tag = tags[width] else {
+        throw EngineError("oneDNN: no blocked layout of width \(width) for shape \(shape)")
+      }
+      return try descriptor(shape, tag)
     }
+  }
+
+  /// The engine layout a primitive's chosen descriptor is, if it is one (plain, nChw8c, nChw16c);
+  /// nil for formats the engine does not hold values in (nhwc, ...), which are reordered.
+  static func layout(of desc: dnnl_memory_desc_t, shape: [Int]) -> Layout? {
+    let candidates: [Layout] = shape.count == 4 ? [.plain, .blocked(width: 8), .blocked(width: 16)] : [.plain]
+    return candidates.first { candidate in (try? descriptor(shape, layout: candidate)).map { equal($0, desc) } ?? false }
   }
 
   static func size(of desc: dnnl_memory_desc_t) -> Int {
@@ -78,15 +89,21 @@ public final class DNNLRuntime: @unchecked Sendable {
     try DNNLRuntime.check(dnnl_stream_wait(stream), "wait for the stream")
   }
 
-  /// Creates a primitive from an op descriptor (conv, pooling, ...), optionally with a forward hint.
-  func makePrimitive(_ opDesc: UnsafeRawPointer, hint: dnnl_primitive_desc_t? = nil, attributes: dnnl_primitive_attr_t? = nil,
-                     what: String) throws -> (dnnl_primitive_desc_t, dnnl_primitive_t) {
+  /// A primitive descriptor from an op descriptor (conv, pooling, ...), optionally with a forward hint.
+  func primitiveDescriptor(_ opDesc: UnsafeRawPointer, hint: dnnl_primitive_desc_t? = nil, attributes: dnnl_primitive_attr_t? = nil,
+                           what: String) throws -> dnnl_primitive_desc_t {
     var pd: dnnl_primitive_desc_t?
     try DNNLRuntime.check(dnnl_primitive_desc_create(&pd, opDesc, attributes, engine, hint), "create the \(what) primitive descriptor")
+    guard let pd else { throw EngineError("oneDNN returned no \(what) primitive descriptor") }
+    return pd
+  }
+
+  /// The primitive of a descriptor (kernels are generated here: create only the descriptor you keep).
+  func primitive(from pd: dnnl_primitive_desc_t, what: String) throws -> Primitive {
     var primitive: dnnl_primitive_t?
     try DNNLRuntime.check(dnnl_primitive_create(&primitive, pd), "create the \(what) primitive")
-    guard let pd, let primitive else { throw EngineError("oneDNN returned no \(what) primitive") }
-    return (pd, primitive)
+    guard let primitive else { throw EngineError("oneDNN returned no \(what) primitive") }
+    return Primitive(descriptor: pd, primitive: primitive)
   }
 
   /// The implementation oneDNN picked for a primitive (its `impl_info_str`).

@@ -11,6 +11,12 @@ struct PoolingGeometry: Hashable {
   var padBegin: [Int]
   var padEnd: [Int]
   var layout: Layout
+
+  func with(layout: Layout) -> PoolingGeometry {
+    var copy = self
+    copy.layout = layout
+    return copy
+  }
 }
 
 /// oneDNN pooling primitives (max, average with or without padding) per shape: forward for
@@ -38,13 +44,35 @@ final class PoolingPrimitives: @unchecked Sendable {
     return desc
   }
 
+  /// The layout a geometry runs in: its own, unless oneDNN has only reference code for it there and an
+  /// optimised kernel in the other layout (plain <-> native blocked); decided once per geometry.
+  private var resolved: [PoolingGeometry: Layout] = [:]
+  private let resolvedLock = Lock()
+
+  func layout(for g: PoolingGeometry) throws -> Layout {
+    if let known = resolvedLock.withLock({ resolved[g] }) { return known }
+    let alternative: Layout = g.layout == .plain ? .native : .plain
+    var candidates = [g.layout]
+    if g.input.count == 4 { candidates.append(alternative) }
+    let (layout, pd) = try KernelAudit.firstOptimised(candidates, describe: "pooling forward \(g.input) -> \(g.output)") { layout in
+      var desc = try forwardDescriptor(g.with(layout: layout), kind: dnnl_forward_inference)
+      return try withUnsafePointer(to: &desc) { try DNNLRuntime.shared.primitiveDescriptor(UnsafeRawPointer($0), what: "pooling") }
+    }
+    dnnl_primitive_desc_destroy(pd)
+    resolvedLock.withLock { resolved[g] = layout }
+    return layout
+  }
+
+  /// `g` in the layout it runs in.
+  func resolved(_ g: PoolingGeometry) throws -> PoolingGeometry { g.with(layout: try layout(for: g)) }
+
   private func forwardPrimitive(_ g: PoolingGeometry, training: Bool) throws -> Primitive {
     try cache.primitive(PoolingKey(direction: training ? .training : .inference, geometry: g)) {
-      var desc = try forwardDescriptor(g, kind: training ? dnnl_forward_training : dnnl_forward_inference)
-      let (pd, primitive) = try withUnsafePointer(to: &desc) {
-        try DNNLRuntime.shared.makePrimitive(UnsafeRawPointer($0), what: "pooling")
+      let (_, pd) = try KernelAudit.firstOptimised([g], describe: "pooling forward \(g.input) -> \(g.output)") { g in
+        var desc = try forwardDescriptor(g, kind: training ? dnnl_forward_training : dnnl_forward_inference)
+        return try withUnsafePointer(to: &desc) { try DNNLRuntime.shared.primitiveDescriptor(UnsafeRawPointer($0), what: "pooling") }
       }
-      let made = Primitive(descriptor: pd, primitive: primitive)
+      let made = try DNNLRuntime.shared.primitive(from: pd, what: "pooling")
       if training, let workspace = DNNLRuntime.queried(pd, dnnl_query_workspace_md), DNNLRuntime.size(of: workspace) > 0 {
         made.memory[DNNLArg.workspace] = workspace
       }
@@ -85,10 +113,12 @@ final class PoolingPrimitives: @unchecked Sendable {
         &desc, algorithm, &diffSrc, &diffDst, g.strides.map(Int64.init), g.kernel.map(Int64.init),
         g.dilations.map { Int64($0 - 1) }, g.padBegin.map(Int64.init), g.padEnd.map(Int64.init)),
         "describe a pooling backward \(g.output) -> \(g.input)")
-      let (pd, primitive) = try withUnsafePointer(to: &desc) {
-        try DNNLRuntime.shared.makePrimitive(UnsafeRawPointer($0), hint: training.descriptor, what: "pooling backward")
+      let (_, pd) = try KernelAudit.firstOptimised([g], describe: "pooling backward \(g.output) -> \(g.input)") { _ in
+        try withUnsafePointer(to: &desc) {
+          try DNNLRuntime.shared.primitiveDescriptor(UnsafeRawPointer($0), hint: training.descriptor, what: "pooling backward")
+        }
       }
-      return Primitive(descriptor: pd, primitive: primitive)
+      return try DNNLRuntime.shared.primitive(from: pd, what: "pooling backward")
     }
     let dyAligned = try Reorder.value(dy, to: g.layout)
     defer { withExtendedLifetime((dyAligned, workspace)) {} }  // pooled buffers: keep alive while their pointers are used

@@ -1,5 +1,18 @@
 import CDNNL
 
+/// A memory format asked of oneDNN: one of the engine's layouts, or `any` (oneDNN chooses).
+enum Format: Hashable {
+  case layout(Layout)
+  case any
+
+  func descriptor(_ shape: [Int]) throws -> dnnl_memory_desc_t {
+    switch self {
+    case .layout(let layout): return try DNNLRuntime.descriptor(shape, layout: layout)
+    case .any: return try DNNLRuntime.descriptor(shape, dnnl_format_tag_any)
+    }
+  }
+}
+
 /// A created oneDNN primitive with the descriptors it was built for. Never destroyed: primitives
 /// are cached per shape for the life of the process (a handful per network layer).
 final class Primitive: @unchecked Sendable {
@@ -7,6 +20,8 @@ final class Primitive: @unchecked Sendable {
   let primitive: dnnl_primitive_t
   /// Memory descriptors chosen by oneDNN, by argument (e.g. the blocked weights format).
   var memory: [Int32: dnnl_memory_desc_t] = [:]
+  /// The engine layout of an argument's chosen format, where it is one (absent: e.g. nhwc).
+  var layouts: [Int32: Layout] = [:]
   /// Data prepared once for this primitive (weights reordered to its chosen format).
   var prepared: [Int32: FloatBuffer] = [:]
 
@@ -25,6 +40,31 @@ final class Primitive: @unchecked Sendable {
   func prepared(_ argument: Int32) throws -> FloatBuffer {
     guard let found = prepared[argument] else { throw EngineError("oneDNN primitive has no prepared data for argument \(argument)") }
     return found
+  }
+
+  /// Records the format the primitive chose for `argument` (and, given the tensor's shape, which
+  /// engine layout that format is, if any).
+  func adopt(_ argument: Int32, _ query: dnnl_query_t, shape: [Int]? = nil) throws {
+    guard let chosen = DNNLRuntime.queried(descriptor, query) else { throw EngineError("oneDNN chose no format for argument \(argument)") }
+    memory[argument] = chosen
+    if let shape, let layout = DNNLRuntime.layout(of: chosen, shape: shape) { layouts[argument] = layout }
+  }
+
+  /// The floats of `value` in the format chosen for `argument`: its own buffer when it is in that
+  /// layout already (the usual case), else a reordered copy.
+  func input(_ argument: Int32, from value: Value) throws -> FloatBuffer {
+    if let layout = layouts[argument] { return layout == value.layout ? value.buffer : try Reorder.value(value, to: layout).buffer }
+    let source = try DNNLRuntime.descriptor(value.shape, layout: value.layout)
+    return try withExtendedLifetime(value) { try Reorder.convert(value.buffer.pointer, from: source, to: try memory(argument)) }
+  }
+
+  /// A value of `shape` in `layout`, from what the primitive wrote into `buffer` for `argument`: the
+  /// buffer itself when its format is that layout, else reordered.
+  func output(_ argument: Int32, _ buffer: FloatBuffer, shape: [Int], as layout: Layout) throws -> Value {
+    if layouts[argument] == layout { return Value(shape: shape, layout: layout, buffer: buffer) }
+    let target = try DNNLRuntime.descriptor(shape, layout: layout)
+    let reordered = try withExtendedLifetime(buffer) { try Reorder.convert(buffer.pointer, from: try memory(argument), to: target) }
+    return Value(shape: shape, layout: layout, buffer: reordered)
   }
 }
 
@@ -95,9 +135,10 @@ enum Reorder {
   static func value(_ value: Value, to layout: Layout) throws -> Value {
     if value.layout == layout { return value }
     guard value.shape.count == 4 else { throw EngineError("blocked layout needs a 4-D tensor, got \(value.shape)") }
-    // With H = W = 1 and whole channel blocks, nChw16c puts (n, c) at n·C + c: the plain order.
-    // Pooled features before the classifier hit this on every pass; share the buffer.
-    if value.shape[2] == 1, value.shape[3] == 1, value.shape[1] % Value.blockSize == 0 {
+    // With H = W = 1 and whole channel blocks, a blocked layout puts (n, c) at n·C + c: the plain
+    // order. Pooled features before the classifier hit this on every pass; share the buffer.
+    let widths = [value.layout.blockWidth, layout.blockWidth].compactMap { $0 }
+    if value.shape[2] == 1, value.shape[3] == 1, widths.allSatisfy({ value.shape[1] % $0 == 0 }) {
       return Value(shape: value.shape, layout: layout, buffer: value.buffer)
     }
     let source = try DNNLRuntime.descriptor(value.shape, layout: value.layout)

@@ -60,7 +60,7 @@ extension Trace {
       let start = timing == nil ? 0 : DispatchTime.now().uptimeNanoseconds
       defer { timing?(node, Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9) }
       do {
-        inputGradients = try node.op.backward(pass)
+        inputGradients = try network.executables[index].backward(pass)
       } catch let error as EngineError {
         throw EngineError("backward through node '\(node.name)' (\(node.op.typeName)): \(error.description)")
       }
@@ -76,7 +76,7 @@ extension Trace {
     var result: [String: Tensor] = [:]
     for target in targets {
       if let gradient = gradients[target] {
-        result[target] = try Trace.plainTensor(gradient)
+        result[target] = try gradient.tensor()
       } else {
         result[target] = Tensor(zeros: try shape(of: target))
       }

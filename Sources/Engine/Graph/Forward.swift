@@ -59,7 +59,7 @@ extension Network {
             continue
           }
         }
-        let outputs = try node.op.forward(inputs)
+        let outputs = try executables[index].forward(inputs)
         for (slot, value) in zip(program.outputs[index], outputs) where slot >= 0 { values[slot] = value }
       } catch let error as EngineError {
         throw EngineError("node '\(node.name)' (\(node.op.typeName)): \(error.description)")
@@ -83,14 +83,18 @@ extension Network {
     guard let slot = slotFusion.residual, let name = fusion.residual else { return Accumulation(target: nil) }
     guard let shape = values[slot]?.shape, let layout = values[slot]?.layout, let convOutput = nodes[index].outputs.first,
           shapes[convOutput] == shape, shape.count == 4 else { return nil }
-    if layout == .blocked16, slotFusion.residualMayBeOverwritten, !kept.contains(slot), var buffer = values[slot]?.buffer {
+    if layout == .native, slotFusion.residualMayBeOverwritten, !kept.contains(slot), var buffer = values[slot]?.buffer {
       values[slot] = nil
       if isKnownUniquelyReferenced(&buffer) { return Accumulation(target: Value(shape: shape, layout: layout, buffer: buffer)) }
       values[slot] = Value(shape: shape, layout: layout, buffer: buffer)
     }
     guard let residual = values[slot] else { throw EngineError("missing input '\(name)'") }
-    if layout == .plain { return Accumulation(target: try Reorder.value(residual, to: .blocked16)) }  // a new buffer
-    let copy = Value(uninitialized: shape, layout: .blocked16)
+    if layout != .native {
+      let reordered = try Reorder.value(residual, to: .native)
+      // A reorder may share the buffer (H = W = 1 over whole blocks): the sum must not write into the residual.
+      if reordered.buffer !== residual.buffer { return Accumulation(target: reordered) }
+    }
+    let copy = Value(uninitialized: shape, layout: .native)
     withExtendedLifetime(residual) { copy.buffer.pointer.update(from: residual.buffer.pointer, count: residual.buffer.count) }
     return Accumulation(target: copy)
   }

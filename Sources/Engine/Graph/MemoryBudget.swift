@@ -12,7 +12,7 @@ public enum MemoryBudget {
     return Int(clamping: ProcessInfo.processInfo.physicalMemory / 2)
   }
 
-  /// Bytes of one tensor (blocked layouts pad channels to 16), or nil on overflow.
+  /// Bytes of one tensor (the native blocked layout pads 4-D channels to its block width), or nil on overflow.
   static func bytes(of shape: [Int]) -> Int? {
     var count = 1
     for (axis, dim) in shape.enumerated() {

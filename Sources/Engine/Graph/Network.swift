@@ -1,6 +1,8 @@
 /// A feed-forward network: nodes in topological order over named tensors, one image input.
 public final class Network: @unchecked Sendable {
   public let nodes: [Node]
+  /// How the engine runs each node's op (resolved once here, not per node per run).
+  let executables: [any ExecutableOp]
   public let inputName: String
   public let outputNames: [String]
   /// Constant operands that ops read by name (e.g. a broadcast addend); weights live on the ops.
@@ -38,7 +40,12 @@ public final class Network: @unchecked Sendable {
     var producer: [String: Int] = [:]
     var known = Set(constants.keys)
     known.insert(inputName)
+    var executables: [any ExecutableOp] = []
     for (index, node) in nodes.enumerated() {
+      guard let executable = node.op as? any ExecutableOp else {
+        throw EngineError("node '\(node.name)' (\(node.op.typeName)): the engine has no forward and backward for this op (it must conform to ExecutableOp)")
+      }
+      executables.append(executable)
       for input in node.inputs where !input.isEmpty && !known.contains(input) {
         throw EngineError("node '\(node.name)' (\(node.op.typeName)) reads tensor '\(input)', which no earlier node produces")
       }
@@ -54,6 +61,7 @@ public final class Network: @unchecked Sendable {
       throw EngineError("network output '\(output)' is not produced by any node")
     }
     self.nodes = nodes
+    self.executables = executables
     self.inputName = inputName
     self.outputNames = outputNames
     self.constants = constants

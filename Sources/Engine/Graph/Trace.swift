@@ -18,7 +18,7 @@ public final class Trace: @unchecked Sendable {
   public func tensor(named name: String) throws -> Tensor {
     if let cached = lock.withLock({ plain[name] }) { return cached }
     guard let value = values[name] else { throw unknownTensor(name) }
-    let tensor = try Trace.plainTensor(value)
+    let tensor = try value.tensor()
     lock.withLock { plain[name] = tensor }
     return tensor
   }
@@ -37,12 +37,5 @@ public final class Trace: @unchecked Sendable {
   func unknownTensor(_ name: String) -> EngineError {
     let suggestions = closestNames(to: name, in: network.tensorNames, count: 3)
     return EngineError("no tensor named '\(name)' in the network; closest: \(suggestions.joined(separator: ", "))")
-  }
-
-  static func plainTensor(_ value: Value) throws -> Tensor {
-    let plainValue = try Reorder.value(value, to: .plain)
-    return withExtendedLifetime(plainValue) {  // pooled buffers: keep alive while the pointer is read
-      Tensor(shape: plainValue.shape, values: Array(UnsafeBufferPointer(start: plainValue.buffer.pointer, count: plainValue.count)))
-    }
   }
 }

@@ -26,7 +26,7 @@ extension Network {
   public var parameterisedLayers: [ParameterisedLayer] {
     nodes.enumerated().compactMap { index, node in
       if let conv = node.op as? Conv {
-        return ParameterisedLayer(nodeIndex: index, name: node.name, typeName: "Conv",
+        return ParameterisedLayer(nodeIndex: index, name: node.name, typeName: conv.typeName,
                                   parameterShapes: [conv.weights.shape] + (conv.bias.map { [[$0.count]] } ?? []))
       }
       guard node.op is Gemm || node.op is MatMul else { return nil }

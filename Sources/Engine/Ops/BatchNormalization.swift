@@ -2,8 +2,9 @@ import Foundation
 
 /// BatchNormalization at inference: y = γ (x − μ) / √(σ² + ε) + β, i.e. the per-channel affine map
 /// y = s·x + t with s = γ/√(σ² + ε), t = β − μ·s. Backward: dx = s·dy.
-public final class BatchNormalization: Op, @unchecked Sendable {
+public final class BatchNormalization: Op, ExecutableOp, @unchecked Sendable {
   public let typeName = "BatchNormalization"
+  public let traits: OpTraits = .pointwise
   public let scale: [Float]
   public let shift: [Float]
 
@@ -38,9 +39,9 @@ public final class BatchNormalization: Op, @unchecked Sendable {
     return x.shape.count == 4 ? out : out.reshaped(x.shape)
   }
 
-  public func forward(_ inputs: [Value]) throws -> [Value] { [try affine(inputs[0], scale: scale, shift: shift)] }
+  func forward(_ inputs: [Value]) throws -> [Value] { [try affine(inputs[0], scale: scale, shift: shift)] }
 
-  public func backward(_ pass: BackwardPass) throws -> [Value?] {
+  func backward(_ pass: BackwardPass) throws -> [Value?] {
     guard pass.needsGradient[0], let dy = pass.outputGradients[0] else { return [nil] }
     return [try affine(try Reorder.value(dy, to: pass.inputs[0].layout), scale: scale, shift: nil)]
   }

@@ -6,7 +6,8 @@ import Foundation
 /// - Min, Max: the gradient goes to the chosen operand, split in half on ties (as torch.minimum/maximum).
 /// - Mod (ONNX Mod): `fmod` = C fmod (sign of the dividend, a − b·trunc(a/b)); `mod` (fmod = 0, defined
 ///   for integers) = a − b·⌊a/b⌋ (sign of the divisor). ∂/∂a = 1, ∂/∂b = −trunc(a/b) or −⌊a/b⌋.
-public final class BinaryArithmetic: Op, @unchecked Sendable {
+public final class BinaryArithmetic: Op, ExecutableOp, @unchecked Sendable {
+  public let traits: OpTraits = .pointwise
   public enum Kind: String, Sendable {
     case add = "Add", sub = "Sub", mul = "Mul", div = "Div", pow = "Pow", min = "Min", max = "Max"
     case mod = "Mod", fmod = "Mod (fmod)"
@@ -50,7 +51,7 @@ public final class BinaryArithmetic: Op, @unchecked Sendable {
     }
   }
 
-  public func forward(_ inputs: [Value]) throws -> [Value] {
+  func forward(_ inputs: [Value]) throws -> [Value] {
     let a = inputs[0], b = inputs[1]
     if a.shape == b.shape, a.shape.count == 4 {
       return [try Elementwise.zip(a, b, apply)]  // same shape: storage-wise, in a's layout
@@ -80,7 +81,7 @@ public final class BinaryArithmetic: Op, @unchecked Sendable {
   }
 
   /// ∂L/∂a = reduce(dy · ∂f/∂a), ∂L/∂b = reduce(dy · ∂f/∂b), summed over broadcast axes.
-  public func backward(_ pass: BackwardPass) throws -> [Value?] {
+  func backward(_ pass: BackwardPass) throws -> [Value?] {
     guard let dyValue = pass.outputGradients[0] else { return [nil, nil] }
     if pass.inputs[0].shape == pass.inputs[1].shape { return try sameShapeBackward(pass, dyValue) }
     let a = try Reorder.value(pass.inputs[0], to: .plain), b = try Reorder.value(pass.inputs[1], to: .plain)

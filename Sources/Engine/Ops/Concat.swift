@@ -3,8 +3,9 @@
 /// expanded to the batch is folded at load time at the declared batch ([1, 1, C]); broadcasting lets
 /// it join the tokens of any batch ([N, T, C]), and the gradient sums over the copies. Shapes ONNX
 /// allows are unaffected.
-public final class Concat: Op, @unchecked Sendable {
+public final class Concat: Op, ExecutableOp, @unchecked Sendable {
   public let typeName = "Concat"
+  public let traits: OpTraits = []
   public let axis: Int
   public init(axis: Int) { self.axis = axis }
 
@@ -35,7 +36,7 @@ public final class Concat: Op, @unchecked Sendable {
     (shape.prefix(a).reduce(1, *), shape.suffix(from: a).reduce(1, *))
   }
 
-  public func forward(_ inputs: [Value]) throws -> [Value] {
+  func forward(_ inputs: [Value]) throws -> [Value] {
     var plain = try inputs.map { try Reorder.value($0, to: .plain) }
     let outShape = try outputShapes(plain.map(\.shape))[0]
     let a = try normalizedAxis(axis, rank: outShape.count, op: "Concat")
@@ -57,7 +58,7 @@ public final class Concat: Op, @unchecked Sendable {
     return [out]
   }
 
-  public func backward(_ pass: BackwardPass) throws -> [Value?] {
+  func backward(_ pass: BackwardPass) throws -> [Value?] {
     guard let dyValue = pass.outputGradients[0] else { return pass.inputs.map { _ in nil } }
     let dy = try Reorder.value(dyValue, to: .plain)
     let a = try normalizedAxis(axis, rank: dy.shape.count, op: "Concat")

@@ -1,19 +1,16 @@
 /// 2-D convolution (ONNX Conv): y[n, m] = b[m] + Σ_c Σ_ij W[m, c, i, j] · x[n, g(m)·C/G + c, s·p + d·i − pad]
 /// with groups (depthwise when group = C), strides, dilations, asymmetric pads and auto_pad.
 /// Forward and backward-data run on oneDNN primitives; weights are constants (no weight gradient).
-public final class Conv: Op, @unchecked Sendable {
-  public enum Padding: Sendable, Equatable {
-    case explicit(begin: [Int], end: [Int])
-    case sameUpper, sameLower, valid
-  }
+public final class Conv: Op, WindowedOp, @unchecked Sendable {
+  public typealias Padding = SlidingWindow.Padding
 
   public let typeName = "Conv"
+  public let traits: OpTraits = []
   public let weights: Tensor            // [M, C/group, kH, kW]
   public let bias: [Float]?             // [M]
-  public let strides: [Int]
-  public let dilations: [Int]
-  public let padding: Padding
   public let group: Int
+  /// Kernel, strides, dilations and padding; padded positions count as 0.
+  private let slidingWindow: SlidingWindow
   private let primitives: ConvolutionPrimitives
 
   public init(weights: Tensor, bias: [Float]?, strides: [Int] = [1, 1], dilations: [Int] = [1, 1],
@@ -30,34 +27,24 @@ public final class Conv: Op, @unchecked Sendable {
     }
     self.weights = weights
     self.bias = bias
-    self.strides = strides
-    self.dilations = dilations
-    self.padding = padding
     self.group = group
+    self.slidingWindow = SlidingWindow(kernel: Array(weights.shape[2...3]), strides: strides, dilations: dilations,
+                                       padding: padding, paddingValue: 0)
     self.primitives = ConvolutionPrimitives(weights: weights, bias: bias)
   }
 
+  public var window: SlidingWindow? { slidingWindow }
+  public var strides: [Int] { slidingWindow.strides }
+  public var dilations: [Int] { slidingWindow.dilations }
+  public var padding: Padding { slidingWindow.padding }
+  public var kernel: [Int] { slidingWindow.kernel }
   public var parameterCount: Int { weights.count + (bias?.count ?? 0) }
-  public var kernel: [Int] { Array(weights.shape[2...3]) }
   public var isDepthwise: Bool { group > 1 && weights.shape[1] == 1 }
 
-  /// Pads before/after for an input of spatial size `spatial` (auto_pad rules of the ONNX spec).
-  public func pads(forSpatial spatial: [Int]) -> (begin: [Int], end: [Int]) {
-    switch padding {
-    case .explicit(let begin, let end): return (begin, end)
-    case .valid: return ([0, 0], [0, 0])
-    case .sameUpper, .sameLower:
-      var begin = [0, 0], end = [0, 0]
-      for axis in 0..<2 {
-        let out = (spatial[axis] + strides[axis] - 1) / strides[axis]
-        let extent = (kernel[axis] - 1) * dilations[axis] + 1
-        let total = max(0, (out - 1) * strides[axis] + extent - spatial[axis])
-        let small = total / 2, large = total - small
-        begin[axis] = padding == .sameUpper ? small : large
-        end[axis] = padding == .sameUpper ? large : small
-      }
-      return (begin, end)
-    }
+  /// The same convolution without padding (incremental runs crop zero-filled inputs themselves).
+  func withoutPadding() throws -> any ExecutableOp {
+    try Conv(weights: weights, bias: bias, strides: strides, dilations: dilations, padding: .explicit(begin: [0, 0], end: [0, 0]),
+             group: group)
   }
 
   /// The geometry for the last input shape seen (a layer sees one shape pass after pass).
@@ -76,16 +63,12 @@ public final class Conv: Op, @unchecked Sendable {
     guard input[1] == weights.shape[1] * group else {
       throw EngineError("input has \(input[1]) channels but the weights expect \(weights.shape[1] * group)")
     }
-    let (begin, end) = pads(forSpatial: [input[2], input[3]])
-    var output = [input[0], weights.shape[0], 0, 0]
-    for axis in 0..<2 {
-      let extent = (kernel[axis] - 1) * dilations[axis] + 1
-      let padded = input[axis + 2] + begin[axis] + end[axis]
-      guard padded >= extent else {
-        throw EngineError("kernel \(kernel) (dilated \(extent)) is larger than the padded input \(input)")
-      }
-      output[axis + 2] = (padded - extent) / strides[axis] + 1
+    let spatial = [input[2], input[3]]
+    let (begin, end) = slidingWindow.pads(for: spatial)
+    guard let size = slidingWindow.outputSize(for: spatial) else {
+      throw EngineError("kernel \(kernel) (dilated \(slidingWindow.extent)) is larger than the padded input \(input)")
     }
+    let output = [input[0], weights.shape[0]] + size
     return ConvolutionGeometry(input: input, output: output, kernel: kernel, strides: strides, dilations: dilations,
                                padBegin: begin, padEnd: end, group: group, sourceLayout: layout)
   }
@@ -94,17 +77,17 @@ public final class Conv: Op, @unchecked Sendable {
     [try geometry(inputShapes[0], layout: .plain).output]
   }
 
-  /// Few-channel inputs (the RGB image) stay plain; everything else runs blocked.
+  /// Few-channel inputs (the RGB image) stay plain; everything else runs in the native blocked layout.
   private func sourceLayout(for x: Value) -> Layout { sourceLayout(shape: x.shape, layout: x.layout) }
   private func sourceLayout(shape: [Int], layout: Layout) -> Layout {
-    layout == .plain && shape[1] <= 4 ? .plain : .blocked16
+    layout == .plain && shape[1] <= 4 ? .plain : .native
   }
 
-  public func forward(_ inputs: [Value]) throws -> [Value] { try forward(inputs, postOps: [], accumulatingInto: nil) }
+  func forward(_ inputs: [Value]) throws -> [Value] { try forward(inputs, postOps: [], accumulatingInto: nil) }
 
   /// The forward pass with post-ops fused into the primitive (forward-only runs). With `.sum`,
   /// `accumulator` ([N, M, OH, OW], blocked) holds the residual and becomes the output.
-  public func forward(_ inputs: [Value], postOps: [PostOp], accumulatingInto accumulator: Value?) throws -> [Value] {
+  func forward(_ inputs: [Value], postOps: [PostOp], accumulatingInto accumulator: Value?) throws -> [Value] {
     let x = try Reorder.value(inputs[0], to: sourceLayout(for: inputs[0]))
     return [try primitives.forward(x, geometry: try geometry(x.shape, layout: x.layout), postOps: postOps, accumulator: accumulator)]
   }
@@ -116,7 +99,7 @@ public final class Conv: Op, @unchecked Sendable {
     return try primitives.forwardImplementation(try geometry(inputShape, layout: layout), postOps: postOps)
   }
 
-  public func backward(_ pass: BackwardPass) throws -> [Value?] {
+  func backward(_ pass: BackwardPass) throws -> [Value?] {
     guard pass.needsGradient[0], let dy = pass.outputGradients[0] else { return [nil] }
     let layout = sourceLayout(for: pass.inputs[0])
     return [try primitives.backwardData(dy, geometry: try geometry(pass.inputs[0].shape, layout: layout))]

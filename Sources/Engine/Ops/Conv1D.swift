@@ -1,8 +1,11 @@
 /// 1-D convolution (ONNX Conv on [N, C, L], ECA attention's conv over channels) as the 2-D
 /// convolution of [N, C, 1, L] with a [M, C/group, 1, k] kernel: the same oneDNN primitives, forward
 /// and backward-data, the length axis as width. Outputs [N, M, L'] (plain, reshaped around the 2-D op).
-public final class Conv1D: Op, @unchecked Sendable {
+public final class Conv1D: Op, ExecutableOp, @unchecked Sendable {
   public let typeName = "Conv"
+  /// No `window`: `SlidingWindow` (through `conv`) describes [H, W] windows of 4-D maps, and this
+  /// op's input is [N, C, L]; methods run it whole.
+  public let traits: OpTraits = []
   public let conv: Conv
 
   /// `weights` [M, C/group, k]; strides, dilations and explicit pads ([begin, end]) of the length axis.
@@ -31,13 +34,13 @@ public final class Conv1D: Op, @unchecked Sendable {
     return [[out[0], out[1], out[3]]]
   }
 
-  public func forward(_ inputs: [Value]) throws -> [Value] {
+  func forward(_ inputs: [Value]) throws -> [Value] {
     let x = try Reorder.value(inputs[0], to: .plain)
     let y = try Reorder.value(try conv.forward([x.reshaped(try planar(x.shape))])[0], to: .plain)
     return [y.reshaped([y.shape[0], y.shape[1], y.shape[3]])]
   }
 
-  public func backward(_ pass: BackwardPass) throws -> [Value?] {
+  func backward(_ pass: BackwardPass) throws -> [Value?] {
     guard pass.needsGradient[0], let dy = pass.outputGradients[0] else { return [nil] }
     let x = try Reorder.value(pass.inputs[0], to: .plain), y = try Reorder.value(pass.outputs[0], to: .plain)
     let planarPass = BackwardPass(inputs: [x.reshaped(try planar(x.shape))], outputs: [y.reshaped(try planar(y.shape))],

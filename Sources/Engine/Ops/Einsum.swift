@@ -6,8 +6,9 @@
 ///   A → [b, m, k], B → [b, k, n], Y' = A·B per b (oneDNN sgemm), Y' [b, m, n] → the output's order.
 /// Backward: dA' = dY'·B'ᵀ, dB' = A'ᵀ·dY', permuted back (and broadcast over the summed letters).
 /// Repeated letters within one operand (diagonals) are refused.
-public final class Einsum: Op, @unchecked Sendable {
+public final class Einsum: Op, ExecutableOp, @unchecked Sendable {
   public let typeName = "Einsum"
+  public let traits: OpTraits = []
   public let equation: String
   private let terms: [[Character]]
   private let explicitOutput: [Character]?
@@ -129,7 +130,7 @@ public final class Einsum: Op, @unchecked Sendable {
     return out
   }
 
-  public func forward(_ inputs: [Value]) throws -> [Value] {
+  func forward(_ inputs: [Value]) throws -> [Value] {
     let plain = try inputs.map { try Reorder.value($0, to: .plain) }
     let p = try plan(plain.map(\.shape))
     let outShape = p.output.map { p.sizes[$0] ?? 0 }
@@ -141,7 +142,7 @@ public final class Einsum: Op, @unchecked Sendable {
     return [try permuted(y.reshaped((p.batch + p.m + p.n).map { p.sizes[$0] ?? 0 }), p.batch + p.m + p.n, p.output).reshaped(outShape)]
   }
 
-  public func backward(_ pass: BackwardPass) throws -> [Value?] {
+  func backward(_ pass: BackwardPass) throws -> [Value?] {
     guard let dyValue = pass.outputGradients[0] else { return pass.inputs.map { _ in nil } }
     let plain = try pass.inputs.map { try Reorder.value($0, to: .plain) }
     let dy = try Reorder.value(dyValue, to: .plain)

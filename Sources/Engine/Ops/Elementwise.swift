@@ -9,7 +9,7 @@ enum Elementwise {
     let source = x.buffer.pointer, target = out.pointer
     for i in 0..<x.buffer.count { target[i] = f(source[i]) }
     let result = Value(shape: x.shape, layout: x.layout, buffer: out)
-    if x.layout == .blocked16 && f(0) != 0 { zeroPadding(result) }
+    if x.layout.isBlocked && f(0) != 0 { zeroPadding(result) }
     return result
   }
 
@@ -22,7 +22,7 @@ enum Elementwise {
     let a = x.buffer.pointer, b = y.buffer.pointer, target = out.pointer
     for i in 0..<x.buffer.count { target[i] = f(a[i], b[i]) }
     let result = Value(shape: x.shape, layout: x.layout, buffer: out)
-    if x.layout == .blocked16 && f(0, 0) != 0 { zeroPadding(result) }
+    if x.layout.isBlocked && f(0, 0) != 0 { zeroPadding(result) }
     return result
   }
 
@@ -31,17 +31,17 @@ enum Elementwise {
 
   /// Sets the padded channel lanes of a blocked value to zero.
   static func zeroPadding(_ value: Value) {
-    guard value.layout == .blocked16 else { return }
+    guard let width = value.layout.blockWidth else { return }
     let channels = value.shape[1]
-    let padded = Value.paddedChannels(channels)
+    let padded = Value.paddedChannels(channels, width: width)
     guard padded != channels else { return }
     let spatial = value.shape[2] * value.shape[3]
-    let blocks = padded / Value.blockSize
+    let blocks = padded / width
     let base = value.buffer.pointer
     for item in 0..<value.shape[0] {
-      let lastBlock = base + ((item * blocks + blocks - 1) * spatial) * Value.blockSize
+      let lastBlock = base + ((item * blocks + blocks - 1) * spatial) * width
       for position in 0..<spatial {
-        for lane in (channels % Value.blockSize)..<Value.blockSize { lastBlock[position * Value.blockSize + lane] = 0 }
+        for lane in (channels % width)..<width { lastBlock[position * width + lane] = 0 }
       }
     }
   }

@@ -6,7 +6,8 @@
 /// within the first `span` positions of the gathered axis, which holds the batch in blocks of
 /// `span` (torch's dynamo export of `as_strided` gathers from the flattened tensor); for a data axis
 /// of n·span positions the indices repeat n times along `indicesAxis`, item b offset by b·span.
-public final class Gather: IndexMapping, @unchecked Sendable {
+public final class Gather: Op, IndexMapping, @unchecked Sendable {
+  public let traits: OpTraits = []
   public struct PerItem: Sendable { public let indicesAxis: Int, span: Int
     public init(indicesAxis: Int, span: Int) { self.indicesAxis = indicesAxis; self.span = span }
   }

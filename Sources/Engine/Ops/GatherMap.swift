@@ -37,7 +37,7 @@ enum GatherMap {
 /// An op whose output picks its input's elements through an index map: output[i] = input[map[i]]
 /// (`fill` where map[i] < 0). Forward gathers, backward scatter-adds dy back through the same map;
 /// a conformer only gives the map for an input shape (Transpose, Slice, Pad, Tile, Gather).
-public protocol IndexMapping: Op {
+protocol IndexMapping: ExecutableOp {
   /// The map and the output shape for an input of `shape`.
   func map(_ shape: [Int]) throws -> ([Int], [Int])
   /// The value of output positions that read no input element.
@@ -45,15 +45,15 @@ public protocol IndexMapping: Op {
 }
 
 extension IndexMapping {
-  public var fill: Float { 0 }
+  var fill: Float { 0 }
 
-  public func forward(_ inputs: [Value]) throws -> [Value] {
+  func forward(_ inputs: [Value]) throws -> [Value] {
     let x = try Reorder.value(inputs[0], to: .plain)
     let (m, shape) = try map(x.shape)
     return [withExtendedLifetime(x) { GatherMap.gather(x, map: m, shape: shape, fill: fill) }]
   }
 
-  public func backward(_ pass: BackwardPass) throws -> [Value?] {
+  func backward(_ pass: BackwardPass) throws -> [Value?] {
     guard pass.needsGradient[0], let dyValue = pass.outputGradients[0] else { return [nil] }
     let (m, _) = try map(pass.inputs[0].shape)
     let dy = try Reorder.value(dyValue, to: .plain)

@@ -1,8 +1,9 @@
 /// ONNX Gemm: Y = alpha · A' · B' + beta · C, A' = transA ? Aᵀ : A (runtime, [M, K]),
 /// B' = transB ? Bᵀ : B (usually the fully connected weights), C broadcast to [M, N].
 /// Backward: dA' = alpha · dY · B'ᵀ, dB' = alpha · A'ᵀ · dY, dC = beta · Σ_broadcast dY.
-public final class Gemm: Op, @unchecked Sendable {
+public final class Gemm: Op, ExecutableOp, @unchecked Sendable {
   public let typeName = "Gemm"
+  public let traits: OpTraits = .linear
   public let alpha: Float, beta: Float
   public let transA: Bool, transB: Bool
   public init(alpha: Float = 1, beta: Float = 1, transA: Bool = false, transB: Bool = false) {
@@ -26,7 +27,7 @@ public final class Gemm: Op, @unchecked Sendable {
     return [[m, n]]
   }
 
-  public func forward(_ inputs: [Value]) throws -> [Value] {
+  func forward(_ inputs: [Value]) throws -> [Value] {
     let a = try Reorder.value(inputs[0], to: .plain), b = try Reorder.value(inputs[1], to: .plain)
     defer { withExtendedLifetime((a, b)) {} }  // pooled buffers: keep alive while their pointers are used
     let (m, k, n) = try dims(a.shape, b.shape)
@@ -43,7 +44,7 @@ public final class Gemm: Op, @unchecked Sendable {
     return [out]
   }
 
-  public func backward(_ pass: BackwardPass) throws -> [Value?] {
+  func backward(_ pass: BackwardPass) throws -> [Value?] {
     guard let dyValue = pass.outputGradients[0] else { return [nil, nil, nil] }
     let a = try Reorder.value(pass.inputs[0], to: .plain), b = try Reorder.value(pass.inputs[1], to: .plain)
     let dy = try Reorder.value(dyValue, to: .plain)

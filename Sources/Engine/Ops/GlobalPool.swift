@@ -1,7 +1,7 @@
 /// GlobalAveragePool / GlobalMaxPool: [N, C, H, W] -> [N, C, 1, 1], kept in the input's layout so a
 /// following 1×1 convolution (squeeze-excitation) needs no reorder. ReduceMean over the spatial
 /// axes (what torch's dynamo exporter writes) uses the average form too.
-public final class GlobalPool: Op, @unchecked Sendable {
+public final class GlobalPool: Op, ExecutableOp, @unchecked Sendable {
   public enum Kind: String, Sendable { case average = "GlobalAveragePool", max = "GlobalMaxPool" }
   public let kind: Kind
   public let typeName: String
@@ -9,6 +9,7 @@ public final class GlobalPool: Op, @unchecked Sendable {
     self.kind = kind
     self.typeName = typeName ?? kind.rawValue
   }
+  public var traits: OpTraits { kind == .average ? .globalAveragePool : .globalMaxPool }
 
   public func outputShapes(_ inputShapes: [[Int]]) throws -> [[Int]] {
     let x = inputShapes[0]
@@ -16,7 +17,7 @@ public final class GlobalPool: Op, @unchecked Sendable {
     return [[x[0], x[1], 1, 1]]
   }
 
-  public func forward(_ inputs: [Value]) throws -> [Value] {
+  func forward(_ inputs: [Value]) throws -> [Value] {
     let x = inputs[0]
     let out = Value(zeros: [x.shape[0], x.shape[1], 1, 1], layout: x.layout)
     let target = out.buffer.pointer, outShape = out.shape, layout = out.layout
@@ -32,7 +33,7 @@ public final class GlobalPool: Op, @unchecked Sendable {
   }
 
   /// Average: dx = dy / (H·W) everywhere; max: dy goes to the first maximum of each channel.
-  public func backward(_ pass: BackwardPass) throws -> [Value?] {
+  func backward(_ pass: BackwardPass) throws -> [Value?] {
     guard pass.needsGradient[0], let dyValue = pass.outputGradients[0] else { return [nil] }
     let x = pass.inputs[0]
     let dyPlain = try Reorder.value(dyValue, to: .plain)
@@ -58,10 +59,5 @@ public final class GlobalPool: Op, @unchecked Sendable {
 /// Calls `body` with the storage offset of element (n, c, 0, 0) of a [N, C, 1, 1] value.
 @inline(__always)
 func forEachChannelOffset(_ shape: [Int], _ layout: Layout, _ n: Int, _ c: Int, _ body: (Int) -> Void) {
-  switch layout {
-  case .plain: body(n * shape[1] + c)
-  case .blocked16:
-    let blocks = Value.paddedChannels(shape[1]) / Value.blockSize
-    body((n * blocks + c / Value.blockSize) * Value.blockSize + c % Value.blockSize)
-  }
+  body(channelOffset(shape, layout, n, c))
 }

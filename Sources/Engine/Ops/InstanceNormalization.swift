@@ -2,8 +2,9 @@
 /// D1·D2·… (see RowNormalization), then y = x̂·scale[c] + bias[c]. torch exports GroupNorm as
 /// Reshape [N, G, −1] → InstanceNormalization (scale 1, bias 0) → Reshape → Mul → Add.
 /// Backward to x (scale and bias are weights).
-public final class InstanceNormalization: Op, @unchecked Sendable {
+public final class InstanceNormalization: Op, ExecutableOp, @unchecked Sendable {
   public let typeName = "InstanceNormalization"
+  public let traits: OpTraits = .featureNormalisation
   public let scale: [Float]
   public let bias: [Float]
   public let epsilon: Float
@@ -26,7 +27,7 @@ public final class InstanceNormalization: Op, @unchecked Sendable {
     return [x]
   }
 
-  public func forward(_ inputs: [Value]) throws -> [Value] {
+  func forward(_ inputs: [Value]) throws -> [Value] {
     let x = try Reorder.value(inputs[0], to: .plain)
     _ = try outputShapes([x.shape])
     let channels = x.shape[1], rows = x.shape[0] * channels, length = x.shape.dropFirst(2).reduce(1, *)
@@ -39,7 +40,7 @@ public final class InstanceNormalization: Op, @unchecked Sendable {
     return [y]
   }
 
-  public func backward(_ pass: BackwardPass) throws -> [Value?] {
+  func backward(_ pass: BackwardPass) throws -> [Value?] {
     guard pass.needsGradient[0], let dyValue = pass.outputGradients[0] else { return [nil] }
     let x = try Reorder.value(pass.inputs[0], to: .plain), dy = try Reorder.value(dyValue, to: .plain)
     let channels = x.shape[1], rows = x.shape[0] * channels, length = x.shape.dropFirst(2).reduce(1, *)

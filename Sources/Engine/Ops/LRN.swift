@@ -3,8 +3,9 @@ import Foundation
 /// Local response normalisation across channels (Krizhevsky et al. 2012; ONNX LRN):
 /// y_c = x_c · s_c^(−β), s_c = bias + (α/size) · Σ_{c' ∈ W(c)} x_{c'}², W(c) = [c − ⌊(size−1)/2⌋, c + ⌈(size−1)/2⌉].
 /// Backward: dx_k = dy_k · s_k^(−β) − (2αβ/size) · x_k · Σ_{c : k ∈ W(c)} dy_c · x_c · s_c^(−β−1).
-public final class LRN: Op, @unchecked Sendable {
+public final class LRN: Op, ExecutableOp, @unchecked Sendable {
   public let typeName = "LRN"
+  public let traits: OpTraits = []
   public let size: Int, alpha: Float, beta: Float, bias: Float
   public init(size: Int, alpha: Float = 1e-4, beta: Float = 0.75, bias: Float = 1) {
     self.size = size
@@ -35,7 +36,7 @@ public final class LRN: Op, @unchecked Sendable {
     return s
   }
 
-  public func forward(_ inputs: [Value]) throws -> [Value] {
+  func forward(_ inputs: [Value]) throws -> [Value] {
     let x = try Reorder.value(inputs[0], to: .plain)
     defer { withExtendedLifetime(x) {} }  // pooled buffers: keep alive while their pointers are used
     let s = scales(x.buffer.pointer, x.shape)
@@ -44,7 +45,7 @@ public final class LRN: Op, @unchecked Sendable {
     return [out]
   }
 
-  public func backward(_ pass: BackwardPass) throws -> [Value?] {
+  func backward(_ pass: BackwardPass) throws -> [Value?] {
     guard pass.needsGradient[0], let dyValue = pass.outputGradients[0] else { return [nil] }
     let x = try Reorder.value(pass.inputs[0], to: .plain), dy = try Reorder.value(dyValue, to: .plain)
     let shape = x.shape, (n, c, spatial) = (shape[0], shape[1], shape[2] * shape[3])

@@ -2,8 +2,9 @@
 /// standardised over the axes from `axis` on (see RowNormalization), then y = x̂·γ + β with γ (scale)
 /// and β (optional bias) broadcast to x.shape[axis...]. Optional outputs: Mean and InvStdDev,
 /// shaped x.shape[..<axis] + [1, …, 1]. Backward to x through all three outputs (γ, β are weights).
-public final class LayerNormalization: Op, @unchecked Sendable {
+public final class LayerNormalization: Op, ExecutableOp, @unchecked Sendable {
   public let typeName = "LayerNormalization"
+  public let traits: OpTraits = .featureNormalisation
   public let axis: Int
   public let epsilon: Float
   public let scale: Tensor
@@ -43,7 +44,7 @@ public final class LayerNormalization: Op, @unchecked Sendable {
     return [x, statistics, statistics].prefix(outputCount).map { $0 }
   }
 
-  public func forward(_ inputs: [Value]) throws -> [Value] {
+  func forward(_ inputs: [Value]) throws -> [Value] {
     let x = try Reorder.value(inputs[0], to: .plain)
     let shapes = try outputShapes([x.shape])
     let (rows, length, gamma, beta) = try geometry(x.shape)
@@ -62,7 +63,7 @@ public final class LayerNormalization: Op, @unchecked Sendable {
     return [y] + statistics.prefix(outputCount - 1)
   }
 
-  public func backward(_ pass: BackwardPass) throws -> [Value?] {
+  func backward(_ pass: BackwardPass) throws -> [Value?] {
     guard pass.needsGradient[0], pass.outputGradients.contains(where: { $0 != nil }) else { return [nil] }
     let x = try Reorder.value(pass.inputs[0], to: .plain)
     let (rows, length, gamma, _) = try geometry(x.shape)

@@ -4,8 +4,9 @@
 /// item, or a single one for the whole batch when the right operand has no batch axes (a linear
 /// layer on tokens: [N, T, C] · [C, D] is one [N·T, C] · [C, D] product).
 /// Backward: dA = dY · Bᵀ, dB = Aᵀ · dY, summed over broadcast batch axes.
-public final class MatMul: Op, @unchecked Sendable {
+public final class MatMul: Op, ExecutableOp, @unchecked Sendable {
   public let typeName = "MatMul"
+  public let traits: OpTraits = .linear
   public init() {}
 
   private struct Plan {
@@ -38,7 +39,7 @@ public final class MatMul: Op, @unchecked Sendable {
   /// True when B is one matrix and A's batch is the output's: A is then one [batch·M, K] matrix.
   private func isSingleProduct(_ p: Plan) -> Bool { p.b.count == 2 && p.a.count == p.batch.count + 2 }
 
-  public func forward(_ inputs: [Value]) throws -> [Value] {
+  func forward(_ inputs: [Value]) throws -> [Value] {
     let a = try Reorder.value(inputs[0], to: .plain), b = try Reorder.value(inputs[1], to: .plain)
     defer { withExtendedLifetime((a, b)) {} }  // pooled buffers: keep alive while their pointers are used
     let p = try plan(a.shape, b.shape)
@@ -57,7 +58,7 @@ public final class MatMul: Op, @unchecked Sendable {
     return [out]
   }
 
-  public func backward(_ pass: BackwardPass) throws -> [Value?] {
+  func backward(_ pass: BackwardPass) throws -> [Value?] {
     guard let dyValue = pass.outputGradients[0] else { return [nil, nil] }
     let a = try Reorder.value(pass.inputs[0], to: .plain), b = try Reorder.value(pass.inputs[1], to: .plain)
     let dy = try Reorder.value(dyValue, to: .plain)

@@ -1,8 +1,9 @@
 /// ONNX Pad (modes constant, reflect, edge) with pads [x1_begin, x2_begin, ..., x1_end, x2_end, ...]
 /// (negative pads crop). Backward scatter-adds the gradient to the input positions each output read.
-public final class Pad: IndexMapping, @unchecked Sendable {
+public final class Pad: Op, IndexMapping, @unchecked Sendable {
   public enum Mode: String, Sendable { case constant, reflect, edge }
   public let typeName = "Pad"
+  public let traits: OpTraits = []
   public let mode: Mode
   public let pads: [Int]
   public let value: Float

@@ -2,29 +2,26 @@ import CDNNL
 
 /// MaxPool and AveragePool (ONNX): kernel, strides, pads, auto_pad, dilations, ceil_mode and
 /// count_include_pad, on oneDNN pooling primitives. One class: the two differ in the algorithm.
-public final class Pool: Op, @unchecked Sendable {
+public final class Pool: Op, WindowedOp, @unchecked Sendable {
   public enum Kind: String, Sendable { case max = "MaxPool", average = "AveragePool" }
   public let kind: Kind
   public var typeName: String { kind.rawValue }
-  public let kernel: [Int]
-  public let strides: [Int]
-  public let dilations: [Int]
-  public let padding: Conv.Padding
+  public let traits: OpTraits = []
   public let ceilMode: Bool
   public let countIncludePad: Bool
+  /// Kernel, strides, dilations and padding; padded positions count as −∞ (max) or not at all (average).
+  private let slidingWindow: SlidingWindow
   private let primitives: PoolingPrimitives
 
   public init(kind: Kind, kernel: [Int], strides: [Int]?, dilations: [Int]? = nil,
-              padding: Conv.Padding = .explicit(begin: [0, 0], end: [0, 0]), ceilMode: Bool = false,
+              padding: SlidingWindow.Padding = .explicit(begin: [0, 0], end: [0, 0]), ceilMode: Bool = false,
               countIncludePad: Bool = false) throws {
     guard kernel.count == 2, kernel.allSatisfy({ $0 >= 1 }) else {
       throw EngineError("only 2-D pooling is supported (kernel \(kernel))")
     }
     self.kind = kind
-    self.kernel = kernel
-    self.strides = strides ?? [1, 1]
-    self.dilations = dilations ?? [1, 1]
-    self.padding = padding
+    self.slidingWindow = SlidingWindow(kernel: kernel, strides: strides ?? [1, 1], dilations: dilations ?? [1, 1],
+                                       padding: padding, paddingValue: kind == .max ? -.infinity : nil)
     self.ceilMode = ceilMode
     self.countIncludePad = countIncludePad
     // Average pooling always runs as "exclude padding"; count_include_pad is a per-position
@@ -33,51 +30,65 @@ public final class Pool: Op, @unchecked Sendable {
     self.primitives = PoolingPrimitives(algorithm: algorithm)
   }
 
+  public var window: SlidingWindow? { slidingWindow }
+  public var kernel: [Int] { slidingWindow.kernel }
+  public var strides: [Int] { slidingWindow.strides }
+  public var dilations: [Int] { slidingWindow.dilations }
+  public var padding: SlidingWindow.Padding { slidingWindow.padding }
+
+  /// The same pooling without padding or ceil-mode overhang (incremental runs crop −∞-filled inputs).
+  func withoutPadding() throws -> any ExecutableOp {
+    try Pool(kind: kind, kernel: kernel, strides: strides, dilations: dilations, padding: .explicit(begin: [0, 0], end: [0, 0]),
+             ceilMode: false, countIncludePad: countIncludePad)
+  }
+
   func geometry(_ input: [Int], layout: Layout) throws -> PoolingGeometry {
     guard input.count == 4 else { throw EngineError("\(typeName) expects a 4-D input, got \(input)") }
-    var begin = [0, 0], end = [0, 0], output = [input[0], input[1], 0, 0], extraEnd = [0, 0]
-    for axis in 0..<2 {
-      let size = input[axis + 2], extent = (kernel[axis] - 1) * dilations[axis] + 1, stride = strides[axis]
-      switch padding {
-      case .explicit(let b, let e): begin[axis] = b[axis]; end[axis] = e[axis]
-      case .valid: break
-      case .sameUpper, .sameLower:
-        let out = (size + stride - 1) / stride
-        let total = max(0, (out - 1) * stride + extent - size)
-        begin[axis] = padding == .sameUpper ? total / 2 : total - total / 2
-        end[axis] = total - begin[axis]
-      }
-      let span = size + begin[axis] + end[axis] - extent
-      guard span >= 0 else { throw EngineError("\(typeName) kernel \(kernel) is larger than the padded input \(input)") }
-      var out = (ceilMode ? (span + stride - 1) / stride : span / stride) + 1
-      // As in PyTorch/ONNX: the last window must start inside the input or its left padding.
-      if ceilMode && (out - 1) * stride >= size + begin[axis] { out -= 1 }
-      output[axis + 2] = out
-      extraEnd[axis] = max(0, (out - 1) * stride + extent - size - begin[axis] - end[axis])
+    let spatial = [input[2], input[3]]
+    let (begin, end) = slidingWindow.pads(for: spatial)
+    guard let size = slidingWindow.outputSize(for: spatial, ceilMode: ceilMode) else {
+      throw EngineError("\(typeName) kernel \(kernel) is larger than the padded input \(input)")
     }
-    return PoolingGeometry(input: input, output: output, kernel: kernel, strides: strides, dilations: dilations,
-                           padBegin: begin, padEnd: [end[0] + extraEnd[0], end[1] + extraEnd[1]], layout: layout)
+    // ceil_mode: the last window may run past the end pad; oneDNN takes that overhang as extra end padding.
+    let extent = slidingWindow.extent
+    var padEnd = end
+    for axis in 0..<2 {
+      let reach = (size[axis] - 1) * strides[axis] + extent[axis]  // input span the windows cover, from the first pad
+      padEnd[axis] += max(0, reach - spatial[axis] - begin[axis] - end[axis])
+    }
+    return PoolingGeometry(input: input, output: [input[0], input[1]] + size, kernel: kernel, strides: strides,
+                           dilations: dilations, padBegin: begin, padEnd: padEnd, layout: layout)
   }
 
   public func outputShapes(_ inputShapes: [[Int]]) throws -> [[Int]] {
     [try geometry(inputShapes[0], layout: .plain).output]
   }
 
-  private func layout(for x: Value) -> Layout { x.layout == .plain && x.shape[1] <= 4 ? .plain : .blocked16 }
+  /// oneDNN runs dilated pooling only in its reference loops: those windows take `DilatedPooling`.
+  private var isDilated: Bool { dilations.contains { $0 > 1 } }
 
-  public func forward(_ inputs: [Value]) throws -> [Value] {
-    let x = try Reorder.value(inputs[0], to: layout(for: inputs[0]))
-    let g = try geometry(x.shape, layout: x.layout)
-    let y = try primitives.forward(x, geometry: g).0
+  /// Few-channel plain inputs stay plain; everything else runs in the native blocked layout (unless
+  /// oneDNN has an optimised kernel only in the other one: `PoolingPrimitives.resolved`).
+  private func geometry(for x: Value) throws -> PoolingGeometry {
+    if isDilated { return try geometry(x.shape, layout: .plain) }
+    return try primitives.resolved(try geometry(x.shape, layout: x.layout == .plain && x.shape[1] <= 4 ? .plain : .native))
+  }
+
+  func forward(_ inputs: [Value]) throws -> [Value] {
+    let g = try geometry(for: inputs[0])
+    let y = isDilated
+      ? try DilatedPooling.forward(inputs[0], geometry: g, max: kind == .max)
+      : try primitives.forward(try Reorder.value(inputs[0], to: g.layout), geometry: g).0
     return [includePadScale(g).map { scaled(y, by: $0) } ?? y]
   }
 
-  public func backward(_ pass: BackwardPass) throws -> [Value?] {
+  func backward(_ pass: BackwardPass) throws -> [Value?] {
     guard pass.needsGradient[0], let dyValue = pass.outputGradients[0] else { return [nil] }
-    let x = try Reorder.value(pass.inputs[0], to: layout(for: pass.inputs[0]))
-    let g = try geometry(x.shape, layout: x.layout)
+    let g = try geometry(for: pass.inputs[0])
     let dy = try Reorder.value(dyValue, to: g.layout)
-    return [try primitives.backward(x, includePadScale(g).map { scaled(dy, by: $0) } ?? dy, geometry: g)]
+    let scaledDy = includePadScale(g).map { scaled(dy, by: $0) } ?? dy
+    if isDilated { return [try DilatedPooling.backward(pass.inputs[0], scaledDy, geometry: g, max: kind == .max)] }
+    return [try primitives.backward(try Reorder.value(pass.inputs[0], to: g.layout), scaledDy, geometry: g)]
   }
 
   /// For count_include_pad: per output position, (real elements in the window) / (window size
@@ -86,11 +97,12 @@ public final class Pool: Op, @unchecked Sendable {
     guard kind == .average, countIncludePad else { return nil }
     let (oh, ow) = (g.output[2], g.output[3])
     let declaredEnd = zip(g.padEnd, geometryExtraEnd(g)).map { $0 - $1 }
+    // Taps of the (dilated) window inside the input, and inside the input plus its declared pads.
     func counts(_ axis: Int, _ o: Int) -> (valid: Int, divisor: Int) {
       let size = g.input[axis + 2], start = o * g.strides[axis] - g.padBegin[axis]
-      let end = start + (g.kernel[axis] - 1) * g.dilations[axis] + 1
-      let valid = min(end, size) - max(start, 0)
-      return (max(valid, 0), min(end, size + declaredEnd[axis]) - start)
+      let taps = (0..<g.kernel[axis]).map { start + $0 * g.dilations[axis] }
+      return (taps.filter { $0 >= 0 && $0 < size }.count,
+              taps.filter { $0 >= -g.padBegin[axis] && $0 < size + declaredEnd[axis] }.count)
     }
     var scale = [Float](repeating: 1, count: oh * ow)
     for i in 0..<oh {

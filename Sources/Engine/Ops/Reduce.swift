@@ -7,7 +7,7 @@ import Foundation
 ///   L1 Σ|g| (sign gᵢ), L2 √Σg² (gᵢ / out, 0 where out = 0), sum-square Σg² (2gᵢ).
 /// The spatial mean or max of a 4-D tensor (torch's dynamo export of global pooling) runs as
 /// GlobalAveragePool / GlobalMaxPool on the input's layout.
-public class Reduce: Op, @unchecked Sendable {
+public class Reduce: Op, ExecutableOp, @unchecked Sendable {
   public enum Kind: String, Sendable {
     case mean = "ReduceMean", sum = "ReduceSum", max = "ReduceMax", min = "ReduceMin"
     case l1 = "ReduceL1", l2 = "ReduceL2", sumSquare = "ReduceSumSquare"
@@ -16,6 +16,16 @@ public class Reduce: Op, @unchecked Sendable {
   public let axes: [Int]?
   public let keepDims: Bool
   public var typeName: String { kind.rawValue }
+  /// ReduceMean / ReduceMax over the spatial axes of [N, C, H, W] (axes {2, 3} or {−2, −1}): global
+  /// average / max pooling. Every other reduction: none.
+  public var traits: OpTraits {
+    guard let axes, Set(axes) == [2, 3] || Set(axes) == [-2, -1] else { return [] }
+    switch kind {
+    case .mean: return .globalAveragePool
+    case .max: return .globalMaxPool
+    default: return []
+    }
+  }
   private let spatialPool: GlobalPool?
 
   public init(_ kind: Kind, axes: [Int]?, keepDims: Bool) {
@@ -48,7 +58,7 @@ public class Reduce: Op, @unchecked Sendable {
     return try resolved(shape) == [2, 3]
   }
 
-  public func forward(_ inputs: [Value]) throws -> [Value] {
+  func forward(_ inputs: [Value]) throws -> [Value] {
     let x = inputs[0]
     let outShape = try outputShapes([x.shape])[0]
     if try usesSpatialPool(x.shape), let pool = spatialPool {
@@ -80,7 +90,7 @@ public class Reduce: Op, @unchecked Sendable {
     return [out.reshaped(outShape)]
   }
 
-  public func backward(_ pass: BackwardPass) throws -> [Value?] {
+  func backward(_ pass: BackwardPass) throws -> [Value?] {
     guard pass.needsGradient[0], let dyValue = pass.outputGradients[0] else { return [nil] }
     let x = pass.inputs[0]
     let kept = try keptShape(x.shape)

@@ -6,7 +6,7 @@
 /// - flatten(axis): [prod(x[..<axis]), prod(x[axis...])].
 /// - squeeze(axes): removes the listed size-1 axes (every size-1 axis when nil).
 /// - unsqueeze(axes): inserts size-1 axes at `axes`, indices into the output rank.
-public final class Reshape: Op, @unchecked Sendable {
+public final class Reshape: Op, ExecutableOp, @unchecked Sendable {
   public enum Target: Sendable {
     case shape([Int], allowZero: Bool), flatten(axis: Int), squeeze(axes: [Int]?), unsqueeze(axes: [Int])
   }
@@ -19,6 +19,7 @@ public final class Reshape: Op, @unchecked Sendable {
     case .unsqueeze: return "Unsqueeze"
     }
   }
+  public let traits: OpTraits = .shapeOnly
 
   public init(_ target: Target) { self.target = target }
 
@@ -62,12 +63,12 @@ public final class Reshape: Op, @unchecked Sendable {
     return shape
   }
 
-  public func forward(_ inputs: [Value]) throws -> [Value] {
+  func forward(_ inputs: [Value]) throws -> [Value] {
     let shape = try outputShapes([inputs[0].shape])[0]
     return [try Reorder.value(inputs[0], to: .plain).reshaped(shape)]
   }
 
-  public func backward(_ pass: BackwardPass) throws -> [Value?] {
+  func backward(_ pass: BackwardPass) throws -> [Value?] {
     guard pass.needsGradient[0], let dy = pass.outputGradients[0] else { return [nil] }
     return [try Reorder.value(dy, to: .plain).reshaped(pass.inputs[0].shape)]
   }

@@ -11,7 +11,7 @@
 /// [0, in − 1]; linear clamps it to [0, in − 1] and interpolates between ⌊c⌋ and ⌊c⌋ + 1 (as
 /// onnxruntime and torch's bilinear). The result is a sum of at most four taps per output element,
 /// so the backward pass scatters the gradient back with the same weights.
-public final class Resize: Op, @unchecked Sendable {
+public final class Resize: Op, ExecutableOp, @unchecked Sendable {
   public enum Mode: String, Sendable, CaseIterable { case nearest, linear }
   public enum CoordinateMode: String, Sendable, CaseIterable {
     case halfPixel = "half_pixel", pytorchHalfPixel = "pytorch_half_pixel", alignCorners = "align_corners"
@@ -24,6 +24,7 @@ public final class Resize: Op, @unchecked Sendable {
   public enum Target: Sendable, Equatable { case scales(Float, Float), sizes(Int, Int) }
 
   public let typeName = "Resize"
+  public let traits: OpTraits = []
   public let mode: Mode
   public let coordinates: CoordinateMode
   public let nearest: NearestMode
@@ -117,7 +118,7 @@ public final class Resize: Op, @unchecked Sendable {
     }
   }
 
-  public func forward(_ inputs: [Value]) throws -> [Value] {
+  func forward(_ inputs: [Value]) throws -> [Value] {
     let x = try Reorder.value(inputs[0], to: .plain)
     let out = Value(zeros: try outputShapes([x.shape])[0])
     defer { withExtendedLifetime(x) {} }  // pooled buffers: keep alive while their pointers are used
@@ -126,7 +127,7 @@ public final class Resize: Op, @unchecked Sendable {
     return [out]
   }
 
-  public func backward(_ pass: BackwardPass) throws -> [Value?] {
+  func backward(_ pass: BackwardPass) throws -> [Value?] {
     guard pass.needsGradient[0], let dyValue = pass.outputGradients[0] else { return [nil] }
     let dy = try Reorder.value(dyValue, to: .plain)
     let dx = Value(zeros: pass.inputs[0].shape)

@@ -6,7 +6,8 @@
 /// `perItem`: the indices were traced at batch 1 with the batch as their first coordinate (always 0,
 /// indices.shape[0] = 1, MViTv2's slice assignment into attention scores); for data of batch n they
 /// repeat n times, item b with first coordinate b.
-public final class ScatterND: Op, @unchecked Sendable {
+public final class ScatterND: Op, ExecutableOp, @unchecked Sendable {
+  public let traits: OpTraits = []
   public enum Reduction: String, Sendable { case none, add }
   public let typeName = "ScatterND"
   public let indices: [Int]
@@ -64,7 +65,7 @@ public final class ScatterND: Op, @unchecked Sendable {
     return result
   }
 
-  public func forward(_ inputs: [Value]) throws -> [Value] {
+  func forward(_ inputs: [Value]) throws -> [Value] {
     let data = try Reorder.value(inputs[0], to: .plain), updates = try Reorder.value(inputs[1], to: .plain)
     _ = try outputShapes([data.shape, updates.shape])
     let positions = try targets(data.shape)
@@ -78,7 +79,7 @@ public final class ScatterND: Op, @unchecked Sendable {
     return [out]
   }
 
-  public func backward(_ pass: BackwardPass) throws -> [Value?] {
+  func backward(_ pass: BackwardPass) throws -> [Value?] {
     guard let dyValue = pass.outputGradients[0] else { return [nil, nil] }
     let dy = try Reorder.value(dyValue, to: .plain)
     let positions = try targets(pass.inputs[0].shape)

@@ -1,7 +1,8 @@
 /// ONNX Slice with constant starts, ends, axes and steps (negative indices and steps allowed,
 /// out-of-range bounds clamped as the spec says). Backward scatters the gradient back.
-public final class Slice: IndexMapping, @unchecked Sendable {
+public final class Slice: Op, IndexMapping, @unchecked Sendable {
   public let typeName = "Slice"
+  public let traits: OpTraits = []
   public let starts: [Int], ends: [Int], axes: [Int]?, steps: [Int]?
   public init(starts: [Int], ends: [Int], axes: [Int]?, steps: [Int]?) {
     self.starts = starts

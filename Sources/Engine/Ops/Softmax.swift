@@ -4,11 +4,14 @@ import Foundation
 /// opset ≥ 13), or, with `coercedTo2D` (opsets < 13), over all of x[axis...] at once: x is read as the
 /// 2-D [prod(x[..<axis]), prod(x[axis...])] and each row is normalised.
 /// Backward: softmax dx = y ⊙ (dy − Σ dy·y); log-softmax dx = dy − eʸ Σ dy.
-public final class Softmax: Op, @unchecked Sendable {
+public final class Softmax: Op, ExecutableOp, @unchecked Sendable {
   public let axis: Int
   public let logarithmic: Bool
   public let coercedTo2D: Bool
   public var typeName: String { logarithmic ? "LogSoftmax" : "Softmax" }
+  /// Softmax over the last axis (−1; the importer writes rank − 1 as −1, since the op does not know
+  /// the rank) is what attention probabilities over the keys look like.
+  public var traits: OpTraits { logarithmic || axis != -1 ? .scoreNormalisation : [.scoreNormalisation, .softmaxOverLastAxis] }
   public init(axis: Int = -1, logarithmic: Bool = false, coercedTo2D: Bool = false) {
     self.axis = axis
     self.logarithmic = logarithmic
@@ -32,7 +35,7 @@ public final class Softmax: Op, @unchecked Sendable {
     for o in 0..<outer { for i in 0..<inner { body(o * size * inner + i, inner, size) } }
   }
 
-  public func forward(_ inputs: [Value]) throws -> [Value] {
+  func forward(_ inputs: [Value]) throws -> [Value] {
     let x = try Reorder.value(inputs[0], to: .plain)
     let out = Value(zeros: x.shape)
     defer { withExtendedLifetime(x) {} }  // pooled buffers: keep alive while their pointers are used
@@ -51,7 +54,7 @@ public final class Softmax: Op, @unchecked Sendable {
     return [out]
   }
 
-  public func backward(_ pass: BackwardPass) throws -> [Value?] {
+  func backward(_ pass: BackwardPass) throws -> [Value?] {
     guard pass.needsGradient[0], let dyValue = pass.outputGradients[0] else { return [nil] }
     let output = pass.outputs[0], dyPlain = try Reorder.value(dyValue, to: .plain)
     let dx = Value(zeros: pass.inputs[0].shape)

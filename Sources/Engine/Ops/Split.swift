@@ -1,7 +1,8 @@
 /// ONNX Split along `axis` into parts of the given sizes (or equal parts). Backward concatenates
 /// the incoming gradients, with zeros for outputs that received none.
-public final class Split: Op, @unchecked Sendable {
+public final class Split: Op, ExecutableOp, @unchecked Sendable {
   public let typeName = "Split"
+  public let traits: OpTraits = []
   public let axis: Int
   public let sizes: [Int]?
   public let parts: Int
@@ -33,7 +34,7 @@ public final class Split: Op, @unchecked Sendable {
     }
   }
 
-  public func forward(_ inputs: [Value]) throws -> [Value] {
+  func forward(_ inputs: [Value]) throws -> [Value] {
     let x = try Reorder.value(inputs[0], to: .plain)
     let a = try normalizedAxis(axis, rank: x.shape.count, op: "Split")
     let outer = x.shape.prefix(a).reduce(1, *), inner = x.shape.suffix(from: a + 1).reduce(1, *)
@@ -50,7 +51,7 @@ public final class Split: Op, @unchecked Sendable {
     }
   }
 
-  public func backward(_ pass: BackwardPass) throws -> [Value?] {
+  func backward(_ pass: BackwardPass) throws -> [Value?] {
     guard pass.needsGradient[0] else { return [nil] }
     let grads = try zip(pass.outputs, pass.outputGradients).map { output, gradient in
       try gradient.map { try Reorder.value($0, to: .plain) } ?? Value(zeros: output.shape)

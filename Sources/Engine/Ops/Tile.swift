@@ -1,7 +1,8 @@
 /// ONNX Tile: out.shape[i] = input.shape[i] · repeats[i], out[j] = input[j mod input.shape] per axis.
 /// Backward sums the gradient of every copy.
-public final class Tile: IndexMapping, @unchecked Sendable {
+public final class Tile: Op, IndexMapping, @unchecked Sendable {
   public let typeName = "Tile"
+  public let traits: OpTraits = []
   public let repeats: [Int]
   public init(repeats: [Int]) { self.repeats = repeats }
 

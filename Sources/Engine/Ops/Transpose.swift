@@ -1,6 +1,7 @@
 /// ONNX Transpose: output axis i is input axis perm[i] (default: reversed). Backward: the inverse permutation.
-public final class Transpose: IndexMapping, @unchecked Sendable {
+public final class Transpose: Op, IndexMapping, @unchecked Sendable {
   public let typeName = "Transpose"
+  public let traits: OpTraits = []
   public let permutation: [Int]?
   public init(permutation: [Int]?) { self.permutation = permutation }
 

@@ -32,7 +32,7 @@ public struct Activations: VisualizationMethod {
     let (name, layerShape) = try layer.resolve(in: context.network, inputShape: shape)
     let (c, h, w) = (layerShape[1], layerShape[2], layerShape[3])
     let chosen = try channels?.validated(channels: c, layer: name)
-    let activation = try context.network.forward(context.images).tensor(named: name)  // [N, C, h, w]
+    let activation = try context.network.forward(context.images, mode: .fused, keeping: [name]).tensor(named: name)  // [N, C, h, w]
     let plane = h * w
     var cells: [ImageGrid.Cell] = []
     for image in 0..<shape[0] {

@@ -15,10 +15,10 @@ enum BehaviourLayers {
   /// (GlobalAveragePool, GlobalMaxPool, or a spatial ReduceMean), else the input of the last
   /// fully connected layer (Gemm/MatMul).
   static func globalPoolOutput(_ network: Network) throws -> String {
-    if let pool = network.nodes.last(where: { ["GlobalAveragePool", "GlobalMaxPool", "ReduceMean"].contains($0.op.typeName) }) {
+    if let pool = network.nodes.last(where: { $0.op.isGlobalPool }) {
       return pool.outputs[0]
     }
-    if let linear = network.nodes.last(where: { ["Gemm", "MatMul"].contains($0.op.typeName) }), let input = linear.inputs.first {
+    if let linear = network.nodes.last(where: { $0.op.traits.contains(.linear) }), let input = linear.inputs.first {
       return input
     }
     throw MethodError("the network has no global pooling or fully connected layer to take features from; name a layer with `layer:`")

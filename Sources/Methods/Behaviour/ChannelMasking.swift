@@ -49,7 +49,7 @@ public struct ChannelMasking: VisualizationMethod {
       var start = 0
       while start < c {
         let end = min(start + batch, c)
-        masked += try scoreRows(context.network, trace: trace, image: image, layer: name, scoreName: scoreName,
+        masked += try scoreRows(trace: trace, image: image, layer: name, scoreName: scoreName,
                                 original: original, masks: (start..<end).map { [$0] }, shape: [c, h, w])
         context.progress("channel-masking", end, c)
         start = end
@@ -59,7 +59,7 @@ public struct ChannelMasking: VisualizationMethod {
         let drops = masked.map { target.logit - $0[target.index] }
         let ranked = BehaviourMath.topIndices(drops, count: min(top, c))
         let together = listed ?? ranked
-        let joint = try scoreRows(context.network, trace: trace, image: image, layer: name, scoreName: scoreName,
+        let joint = try scoreRows(trace: trace, image: image, layer: name, scoreName: scoreName,
                                   original: original, masks: [together], shape: [c, h, w])[0][target.index]
         let prefix = shape[0] > 1 || classes.count > 1 ? "image \(image), \(target.label): " : ""
         for channel in ranked {
@@ -83,7 +83,7 @@ public struct ChannelMasking: VisualizationMethod {
   }
 
   /// Score rows [K] for each mask (a set of channels zeroed in one copy of image `image`'s activation).
-  func scoreRows(_ network: Network, trace: Trace, image: Int, layer: String, scoreName: String, original: [Float],
+  func scoreRows(trace: Trace, image: Int, layer: String, scoreName: String, original: [Float],
                  masks: [[Int]], shape: [Int]) throws -> [[Float]] {
     let plane = shape[1] * shape[2]
     var values: [Float] = []
@@ -94,7 +94,6 @@ public struct ChannelMasking: VisualizationMethod {
       values += copy
     }
     let replacement = Tensor(shape: [masks.count] + shape, values: values)
-    let scores = try PartialForward.scores(network, trace: trace, imageIndex: image, layer: layer, replacement: replacement, scoreName: scoreName)
-    return ClassScores.rows(scores)
+    return try trace.tensor(named: scoreName, replacing: layer, with: replacement, item: image).rows
   }
 }

@@ -49,7 +49,6 @@ public struct ClassVisualization: VisualizationMethod {
       let classIndex = try target.resolve(scores: firstRow, classNames: context.classNames)
       let score = ClassScoreGradient(network: context.network, classIndex: classIndex, shape: inputShape)
       let seed = context.seed &+ UInt64(number)
-      let started = Date()
       let progress: (Int, Int) -> Void = { context.progress("class-visualization \(context.className(classIndex))", $0, $1) }
       let picture: [Float], curve: [Float]
       if preset.name == .lucid {
@@ -59,7 +58,6 @@ public struct ClassVisualization: VisualizationMethod {
         picture = Self.display(scaling.picture(fromInput: result.input), minMax: !preset.clamp)
         curve = result.scores
       }
-      let seconds = Date().timeIntervalSince(started)
       let finalRow = try score.scores(scaling.input(fromPicture: picture))
       let probability = ClassScores.softmax(finalRow)[classIndex]
       let energy = ImageFilters.highFrequencyEnergy(picture, height: shape[2], width: shape[3])
@@ -69,7 +67,7 @@ public struct ClassVisualization: VisualizationMethod {
       series.append(Curve.Series(name: "\(label) (\(classIndex))", x: curve.indices.map { Float($0) }, y: curve))
       measurements.append(Convention("result \(label) (\(classIndex))",
         "y = \(BehaviourMath.format(finalRow[classIndex])), p = \(BehaviourMath.format(probability, digits: 4)) on the untransformed picture; "
-        + "high-frequency energy \(energy.map { String(format: "%.4f", $0) } ?? "n/a"); \(String(format: "%.1f", seconds)) s"))
+        + "high-frequency energy \(energy.map { String(format: "%.4f", $0) } ?? "n/a")"))  // no run time: captions are deterministic
     }
     let curve = Curve(xLabel: "step", yLabel: preset.name == .lucid ? "y^c (transformed picture)" : "y^c", series: series)
     return MethodOutput(.imageGrid(ImageGrid(columns: min(cells.count, 4), cells: cells, curve: curve)), conventions: [

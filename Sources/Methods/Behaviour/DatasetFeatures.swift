@@ -53,7 +53,7 @@ public final class DatasetFeatureCache: @unchecked Sendable {
     var itemShape: [Int] = []
     var start = 0
     try DatasetBatches.forEach(dataset, batch: batch) { range, images in
-      let tensor = try network.forward(images).tensor(named: layer)  // [B, ...]
+      let tensor = try network.forward(images, mode: .fused, keeping: [layer]).tensor(named: layer)  // [B, ...]
       itemShape = Array(tensor.shape.dropFirst())
       if values.isEmpty { values.reserveCapacity(dataset.count * tensor.count / max(range.count, 1)) }
       values.append(contentsOf: tensor.values)

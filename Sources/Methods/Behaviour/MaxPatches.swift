@@ -47,7 +47,7 @@ public struct MaxPatches: VisualizationMethod {
     var meanSums = [Double](repeating: 0, count: c)
     let plane = h * w
     try DatasetBatches.forEach(dataset, batch: batch) { range, images in
-      let activation = try context.network.forward(images).tensor(named: name)  // [B, C, h, w]
+      let activation = try context.network.forward(images, mode: .fused, keeping: [name]).tensor(named: name)  // [B, C, h, w]
       for (offset, image) in range.enumerated() {
         for channel in 0..<c {
           let base = (offset * c + channel) * plane

@@ -2,19 +2,29 @@ import Engine
 import Foundation
 
 /// Nearest neighbours of each query image among a dataset's images, by cosine similarity of their
-/// features at a layer (default: the global-pool output). A query that is itself in the dataset
-/// (same input values) is left out of its own list unless `include-query` is set.
+/// features at a layer (default: the global-pool output), and optionally of the model's input
+/// tensors themselves (pixel space: CS231n's contrast, where neighbours share brightness and pose
+/// rather than class). Queries are the step's images, or the first `per-class` images of each
+/// class of the dataset itself. A query that is itself in the dataset (same input values) is left
+/// out of its own list unless `include-query` is set.
 public struct NearestNeighbours: VisualizationMethod {
   public static let name = "neighbours"
-  public static let summary = "Dataset images closest to each query by cosine similarity of features at a layer."
+  public static let summary = "Dataset images closest to each query by cosine similarity of features at a layer (and of pixels)."
   public static let settingsHelp: [(String, String)] = [
     ("layer", "auto (the global-pool output) or a tensor name"),
     ("k", "neighbours per query (default 5)"),
+    ("queries", "images (the step's, default) or dataset: the first per-class images of each dataset class"),
+    ("per-class", "queries per class with queries: dataset (default 1)"),
+    ("pixels", "also rank by cosine similarity of the model's input tensors (default false)"),
     ("include-query", "keep a query that is in the dataset in its own list (default false)"),
     ("batch", "dataset images per forward pass (default 16)"),
   ]
+  public enum Queries: String, Decodable, Sendable { case images, dataset }
   public var layer: LayerChoice = .auto
   public var k = 5
+  public var queries: Queries = .images
+  public var perClass = 1
+  public var pixels = false
   public var includeQuery = false
   public var batch = 16
 
@@ -23,47 +33,109 @@ public struct NearestNeighbours: VisualizationMethod {
     let settings = try SettingsReader(decoder, method: Self.name, known: Self.settingNames)
     layer = try settings.value("layer", default: layer)
     k = try settings.value("k", default: k)
+    let queryText = try settings.value("queries", default: queries.rawValue)
+    guard let chosen = Queries(rawValue: queryText) else {
+      throw MethodError("neighbours: queries must be images (the step's) or dataset, got '\(queryText)'")
+    }
+    queries = chosen
+    perClass = try settings.value("per-class", default: perClass)
+    pixels = try settings.value("pixels", default: pixels)
     includeQuery = try settings.value("include-query", default: includeQuery)
     batch = try settings.value("batch", default: batch)
-    guard k >= 1, batch >= 1 else { throw MethodError("neighbours: k and batch must be at least 1") }
+    guard k >= 1, batch >= 1, perClass >= 1 else { throw MethodError("neighbours: k, per-class and batch must be at least 1") }
   }
 
   public func run(_ context: MethodContext) throws -> MethodOutput {
-    let shape = try context.validatedImageShape()
     let dataset = try context.requireDataset(Self.name)
+    let queryIndices = queries == .dataset ? Self.firstOfEachClass(dataset, perClass: perClass) : nil
+    let images = try queryIndices.map { indices in
+      Tensor.batch(try indices.map { index in
+        let image = try dataset.image(at: index)  // [3, H, W]
+        return Tensor(shape: [1] + image.shape, values: image.values)
+      })
+    } ?? context.images
+    guard images.rank == 4, images.shape[0] >= 1 else { throw MethodError("neighbours: no query images") }
+    let count = images.shape[0]
     let name = try BehaviourLayers.resolve(layer, in: context.network) { try BehaviourLayers.globalPoolOutput(context.network) }
     let features = try DatasetFeatureCache.shared.features(dataset, layer: name, network: context.network, batch: batch,
                                                            progress: context.progress)
-    let queries = try context.network.forward(context.images).tensor(named: name)  // [N, ...]
-    let dimension = queries.count / shape[0]
-    guard dimension == features.dimension else {
-      throw MethodError("neighbours: the query features at '\(name)' have \(dimension) values but the dataset's have \(features.dimension); "
-        + "the query images and the dataset must have the same size")
+    let queryFeatures = try context.network.forward(images, mode: .fused, keeping: [name]).tensor(named: name)  // [N, ...]
+    guard queryFeatures.count / count == features.dimension else {
+      throw MethodError("neighbours: the query features at '\(name)' have \(queryFeatures.count / count) values but the dataset's have "
+        + "\(features.dimension); the query images and the dataset must have the same size")
     }
-    let datasetNorms = (0..<features.count).map { Self.norm(features.row($0)) }
+    // Query copies in the dataset (excluded unless include-query): found once, used by both rankings.
+    var excluded: [[Int]] = []
     var lists: [[Neighbours.Match]] = []
-    var excluded = 0
-    for query in 0..<shape[0] {
-      let row = queries.values[query * dimension ..< (query + 1) * dimension]
-      let queryNorm = Self.norm(row)
-      var scores = (0..<features.count).map { index -> Float in
-        Self.dot(row, features.row(index)) / max(queryNorm * datasetNorms[index], 1e-12)
-      }
-      if !includeQuery {
-        for index in try Self.copies(of: context.images.item(query), in: dataset, scores: scores) {
-          scores[index] = -.infinity
-          excluded += 1
-        }
-      }
-      let best = BehaviourMath.topIndices(scores, count: min(k, features.count)).filter { scores[$0] > -.infinity }
-      lists.append(best.map { Neighbours.Match(datasetIndex: $0, score: scores[$0]) })
+    let rows = (0..<features.count).map(features.row), rowNorms = rows.map(Self.norm)
+    for query in 0..<count {
+      let scores = Self.cosines(Self.row(queryFeatures.values, query, features.dimension), rows, norms: rowNorms)
+      excluded.append(includeQuery ? [] : try Self.copies(of: images.item(query), in: dataset, scores: scores))
+      lists.append(Self.best(scores, excluding: excluded[query], k: k))
     }
-    return MethodOutput(.neighbours(Neighbours(queries: lists)), conventions: [
+    var pixelLists: [[Neighbours.Match]] = []
+    if pixels {
+      let pixelDimension = images.count / count
+      let database = try (0..<dataset.count).map { index -> ArraySlice<Float> in
+        let image = try dataset.image(at: index)
+        guard image.count == pixelDimension else {
+          throw MethodError("neighbours: dataset image \(index) has \(image.count) values, the queries \(pixelDimension)")
+        }
+        return image.values[...]
+      }
+      let databaseNorms = database.map(Self.norm)
+      pixelLists = (0..<count).map { query in
+        Self.best(Self.cosines(Self.row(images.values, query, pixelDimension), database, norms: databaseNorms),
+                  excluding: excluded[query], k: k)
+      }
+    }
+    var conventions = [
       Convention("method", Self.name), Convention("layer", "\(name) \(features.itemShape)"),
-      Convention("similarity", "cosine of the flattened features"), Convention("k", String(k)),
-      Convention("dataset", "\(dataset.count) images"),
-      Convention("query", includeQuery ? "kept when in the dataset" : "excluded from its own list (\(excluded) found in the dataset)"),
-    ])
+      Convention("similarity", "cosine of the flattened features" + (pixels ? "; pixel space: cosine of the flattened model inputs [3, H, W]" : "")),
+      Convention("k", String(k)), Convention("dataset", "\(dataset.count) images"),
+    ]
+    if let queryIndices {
+      conventions.append(Convention("queries", "the first \(perClass) dataset image(s) of each class, \(queryIndices.count) in all"))
+      // How often a neighbour shares the query's class: the number the two rankings differ in.
+      func sameClass(_ lists: [[Neighbours.Match]]) -> String {
+        let pairs = zip(queryIndices, lists).flatMap { query, matches in matches.map { (dataset.label(at: query), dataset.label(at: $0.datasetIndex)) } }
+        return "\(pairs.filter { $0.0 != nil && $0.0 == $0.1 }.count) of \(pairs.count)"
+      }
+      conventions.append(Convention("same class as the query", "feature space \(sameClass(lists))"
+                                    + (pixels ? ", pixel space \(sameClass(pixelLists))" : "")))
+    }
+    let found = excluded.reduce(0) { $0 + $1.count }
+    conventions.append(Convention("query", includeQuery ? "kept when in the dataset" : "excluded from its own list (\(found) found in the dataset)"))
+    return MethodOutput(.neighbours(Neighbours(queries: lists, pixelQueries: pixelLists, queryIndices: queryIndices)),
+                        conventions: conventions)
+  }
+
+  /// The first `perClass` indices of each class, classes in label order (unlabelled items last).
+  static func firstOfEachClass(_ dataset: any DatasetSource, perClass: Int) -> [Int] {
+    var byClass: [Int: [Int]] = [:]
+    for index in 0..<dataset.count {
+      let label = dataset.label(at: index) ?? Int.max
+      if byClass[label, default: []].count < perClass { byClass[label, default: []].append(index) }
+    }
+    return byClass.keys.sorted().flatMap { byClass[$0] ?? [] }
+  }
+
+  /// Cosine similarity of `query` with each row: q·r / (|q| |r|) (`norms` = |r|), 0 for zero vectors.
+  static func cosines(_ query: ArraySlice<Float>, _ rows: [ArraySlice<Float>], norms: [Float]) -> [Float] {
+    let queryNorm = norm(query)
+    return zip(rows, norms).map { dot(query, $0) / max(queryNorm * $1, 1e-12) }
+  }
+
+  /// The `k` best-scoring indices, `excluding` some, largest first.
+  static func best(_ scores: [Float], excluding: [Int], k: Int) -> [Neighbours.Match] {
+    var scores = scores
+    for index in excluding { scores[index] = -.infinity }
+    return BehaviourMath.topIndices(scores, count: min(k, scores.count)).filter { scores[$0] > -.infinity }
+      .map { Neighbours.Match(datasetIndex: $0, score: scores[$0]) }
+  }
+
+  static func row(_ values: [Float], _ index: Int, _ dimension: Int) -> ArraySlice<Float> {
+    values[(index * dimension)..<((index + 1) * dimension)]
   }
 
   /// Dataset items equal to the query image (max |difference| < 1e-4), checked only where the

@@ -50,8 +50,8 @@ public struct ReceptiveField: Sendable, Equatable {
 /// Receptive fields of every 4-D tensor of a network, from its conv/pool chain.
 public enum ReceptiveFieldAnalysis {
   /// The receptive field of tensor `layer` ([N, C, h, w]) for an input of `inputShape`.
-  /// Conv, MaxPool/AveragePool and Pad change the field; ops that keep the spatial size
-  /// (activations, batch norm, element-wise arithmetic with broadcasts, concat) pass the union of
+  /// Ops with a sliding window (Conv, MaxPool/AveragePool) and Pad change the field; ops that keep
+  /// the spatial size (activations, batch norm, element-wise arithmetic with broadcasts, concat) pass the union of
   /// their spatial inputs' fields; global pooling covers the whole input. Anything else that
   /// changes the spatial size (Resize, Reshape back to 4-D) is an error naming the node.
   public static func field(of layer: String, in network: Network, inputShape: [Int]) throws -> ReceptiveField {
@@ -66,21 +66,17 @@ public enum ReceptiveFieldAnalysis {
       guard let incoming = ReceptiveField.merge(spatialNames.compactMap { fields[$0] }), let firstSpatial = spatialNames.first else { continue }
       let inputSpatial = Array((shapes[firstSpatial] ?? [0, 0, 0, 0]).dropFirst(2))
       var field: ReceptiveField
-      switch node.op {
-      case let conv as Conv:
-        let pads = conv.pads(forSpatial: inputSpatial)
-        field = incoming.through(kernel: conv.kernel, stride: conv.strides, dilation: conv.dilations, padBegin: pads.begin)
-      case let pool as Pool:
-        field = incoming.through(kernel: pool.kernel, stride: pool.strides, dilation: pool.dilations,
-                                 padBegin: poolPadBegin(pool, spatial: inputSpatial))
-      case let pad as Pad:
+      if let window = node.op.window {
+        field = incoming.through(kernel: window.kernel, stride: window.strides, dilation: window.dilations,
+                                 padBegin: window.pads(for: inputSpatial).begin)
+      } else if let pad = node.op as? Pad {  // its pads shift where unit 0 looks
         field = incoming
         if pad.pads.count == 8 {
           for axis in 0..<2 { field.first[axis] -= pad.pads[2 + axis] * incoming.jump[axis] }
         }
-      case is GlobalPool:
+      } else if node.op.isGlobalPool {
         field = whole(inputShape)
-      default:
+      } else {
         field = incoming
         for output in node.outputs {
           if let shape = shapes[output], shape.count == 4, inputSpatial.count == 2, Array(shape.dropFirst(2)) != inputSpatial,
@@ -88,7 +84,6 @@ public enum ReceptiveFieldAnalysis {
             throw MethodError("cannot follow the receptive field through node '\(node.name)' (\(node.op.typeName)): it changes the spatial size")
           }
         }
-        if node.op.typeName == "ReduceMean" { field = whole(inputShape) }
       }
       for output in node.outputs { fields[output] = field }
     }
@@ -104,20 +99,5 @@ public enum ReceptiveFieldAnalysis {
 
   static func whole(_ inputShape: [Int]) -> ReceptiveField {
     ReceptiveField(size: [inputShape[2], inputShape[3]], jump: [inputShape[2], inputShape[3]], first: [0, 0])
-  }
-
-  /// Pads before the first window, with auto_pad resolved as `Pool` does.
-  static func poolPadBegin(_ pool: Pool, spatial: [Int]) -> [Int] {
-    switch pool.padding {
-    case .explicit(let begin, _): return begin
-    case .valid: return [0, 0]
-    case .sameUpper, .sameLower:
-      return (0..<2).map { axis in
-        let extent = (pool.kernel[axis] - 1) * pool.dilations[axis] + 1
-        let out = (spatial[axis] + pool.strides[axis] - 1) / pool.strides[axis]
-        let total = max(0, (out - 1) * pool.strides[axis] + extent - spatial[axis])
-        return pool.padding == .sameUpper ? total / 2 : total - total / 2
-      }
-    }
   }
 }

@@ -45,9 +45,8 @@ public struct AblationCAM: ChannelWeightedMap {
         values.append(contentsOf: copy)
       }
       let replacement = Tensor(shape: [end - start, sample.channels, sample.height, sample.width], values: values)
-      let scores = try PartialForward.scores(setup.context.network, trace: setup.trace, imageIndex: sample.imageIndex,
-                                             layer: setup.layer, replacement: replacement, scoreName: setup.scoreName)
-      rows.append(contentsOf: ClassScores.rows(scores))
+      let scores = try setup.trace.tensor(named: setup.scoreName, replacing: setup.layer, with: replacement, item: sample.imageIndex)
+      rows.append(contentsOf: scores.rows)
       setup.context.progress("ablation-cam channels", end, sample.channels)
       start = end
     }

@@ -46,7 +46,7 @@ public struct CAM: ChannelWeightedMap {
     let why = "CAM needs the target layer to feed a global average pool, then (optionally) a flatten, then one linear layer giving the scores"
     func consumers(_ tensor: String) -> [Node] { network.nodes.filter { $0.inputs.contains(tensor) } }
     let pools = consumers(layer)
-    guard pools.count == 1, let pool = pools.first, isGlobalAverage(pool.op) else {
+    guard pools.count == 1, let pool = pools.first, pool.op.traits.contains(.globalAveragePool) else {
       let found = pools.map(\.op.typeName).joined(separator: ", ")
       throw MethodError("cam does not apply here: layer '\(layer)' feeds [\(found)], not one global average pool; \(why) (use grad-cam, which works on any layer)")
     }
@@ -56,33 +56,26 @@ public struct CAM: ChannelWeightedMap {
       guard next.count == 1, let node = next.first else {
         throw MethodError("cam does not apply here: the pooled features feed \(next.count) nodes; \(why) (use grad-cam)")
       }
-      switch node.op.typeName {
-      case "Flatten", "Reshape", "Identity", "Dropout", "Squeeze":
+      if node.op.isShapeOnly {  // flatten, reshape, squeeze, dropout: the same values
         tensor = node.outputs[0]
         continue
-      case "Gemm":
-        guard let gemm = node.op as? Gemm, !gemm.transA, node.inputs.count > 1, let weights = network.constants[node.inputs[1]],
-              weights.rank == 2 else {
-          throw MethodError("cam does not apply here: the linear layer '\(node.name)' has no constant 2-D weight matrix; \(why)")
-        }
-        var output = node.outputs[0]
-        while output != scoreName, let after = consumers(output).first, consumers(output).count == 1,
-              ["Identity", "Dropout"].contains(after.op.typeName) {
-          output = after.outputs[0]
-        }
-        guard output == scoreName else {
-          throw MethodError("cam does not apply here: the linear layer '\(node.name)' is not the last layer before the scores; \(why) (use grad-cam)")
-        }
-        return Classifier(weights: weights, transposed: gemm.transB, alpha: gemm.alpha)
-      default:
+      }
+      // The classifier: a Gemm, whose weight layout (transB) and scale (alpha) the rows are read with.
+      guard let gemm = node.op as? Gemm else {
         throw MethodError("cam does not apply here: after the global average pool comes a \(node.op.typeName) node ('\(node.name)'); \(why) (use grad-cam)")
       }
+      guard !gemm.transA, node.inputs.count > 1, let weights = network.constants[node.inputs[1]], weights.rank == 2 else {
+        throw MethodError("cam does not apply here: the linear layer '\(node.name)' has no constant 2-D weight matrix; \(why)")
+      }
+      var output = node.outputs[0]
+      while output != scoreName, let after = consumers(output).first, consumers(output).count == 1,
+            after.op.isIdentity {
+        output = after.outputs[0]
+      }
+      guard output == scoreName else {
+        throw MethodError("cam does not apply here: the linear layer '\(node.name)' is not the last layer before the scores; \(why) (use grad-cam)")
+      }
+      return Classifier(weights: weights, transposed: gemm.transB, alpha: gemm.alpha)
     }
-  }
-
-  static func isGlobalAverage(_ op: any Op) -> Bool {
-    if let pool = op as? GlobalPool { return pool.kind == .average }
-    if let mean = op as? ReduceMean, let axes = mean.axes { return Set(axes) == [2, 3] || Set(axes) == [-2, -1] }
-    return false
   }
 }

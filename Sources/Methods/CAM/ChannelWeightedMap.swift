@@ -128,9 +128,7 @@ extension ChannelWeightedMap {
     let conventions = [Convention("method", Self.name), Convention("layer", "\(layerName) \(Array(layerShape.dropFirst()))")]
       + ClassScores.targetConventions(context, classes) + variantConventions
       + [Convention("relu", keepsSign ? "no (signed map)" : "yes"),
-         Convention("raw map", "at the layer's resolution \(height)×\(width), unnormalised"),
-         Convention("normalisation", "per-image min-max (ε 1e-7)"),
-         Convention("upsampling", "bilinear, half-pixel centres (align_corners = false)")]
+         Convention("raw map", "at the layer's resolution \(height)×\(width), unnormalised")]
     return (LayerMaps(layer: layerName, layerShape: Array(layerShape.dropFirst()), inputSize: [imageShape[2], imageShape[3]],
                       signed: keepsSign, items: items), conventions)
   }

@@ -36,7 +36,7 @@ public struct GuidedGradCAM: VisualizationMethod {
     var mapIndex = 0
     let conventions = [Convention("rule", ruleDescription(rule)), Convention("grad-cam upsampling", upsample.rawValue),
                        Convention("grad-cam layer", maps.layer)]
-    var output = try PixelAttributionRunner.run(context, method: Self.name, signed: true, reduction: .maxAbs,
+    var output = try PixelAttributionRunner.run(context, method: Self.name, signed: true, reduction: .maxAbs, gradientImage: true,
                                                 conventions: conventions) { classes in
       let guided = try ScoreGradients.inputGradients(context.network, context.images, classes: classes, rule: rule, batch: batch)
       var values: [Tensor] = []

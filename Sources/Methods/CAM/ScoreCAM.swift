@@ -60,7 +60,7 @@ public struct ScoreCAM: ChannelWeightedMap {
         }
         copies.append(copy)
       }
-      rows.append(contentsOf: ClassScores.rows(try ScoreGradients.scores(setup.context.network, Tensor.batch(copies))))
+      rows.append(contentsOf: try ScoreGradients.scores(setup.context.network, Tensor.batch(copies)).rows)
       setup.context.progress("score-cam channels", end, sample.channels)
       start = end
     }

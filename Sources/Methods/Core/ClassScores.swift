@@ -3,26 +3,20 @@ import Foundation
 
 /// Where the class scores y^c live, and the classes each image is explained for.
 enum ClassScores {
-  /// The pre-softmax score tensor: the first output, or the input of a final Softmax/LogSoftmax
-  /// (METHODS.md: if a graph ends in Softmax, the target is the Softmax input).
+  /// The pre-softmax score tensor: the first output, or the input of a final score normalisation
+  /// (Softmax, LogSoftmax) or identity: if a graph ends in Softmax, the target is the Softmax input.
   static func tensorName(_ network: Network) -> String {
     var name = network.outputNames[0]
-    while let node = network.node(producing: name),
-          ["Softmax", "LogSoftmax", "Identity"].contains(node.op.typeName), let input = node.inputs.first {
+    while let node = network.node(producing: name), let input = node.inputs.first,
+          node.op.traits.contains(.scoreNormalisation) || node.op.isIdentity {
       name = input
     }
     return name
   }
 
-  /// Rows of a [N, K] score tensor.
-  static func rows(_ scores: Tensor) -> [[Float]] {
-    let n = scores.shape[0], k = scores.count / max(n, 1)
-    return (0..<n).map { Array(scores.values[$0 * k ..< ($0 + 1) * k]) }
-  }
-
   /// For each target (outer) and image (inner), the class explained with its score.
   static func resolve(_ context: MethodContext, scores: Tensor) throws -> [[ClassInfo]] {
-    let rows = rows(scores)
+    let rows = scores.rows
     return try context.targets.map { target in
       try rows.map { row in
         let index = try target.resolve(scores: row, classNames: context.classNames)

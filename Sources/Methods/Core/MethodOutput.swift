@@ -107,10 +107,21 @@ public struct PixelAttributions: Sendable {
       self.measurements = measurements
     }
   }
-  /// True when the values carry a sign worth showing (a diverging colormap).
+  /// True when the values carry a sign (IG, occlusion, the rule gradients; saliency's are |·|).
   public var signed: Bool
+  /// The method's own reduction to one [H, W] map (saliency: max |·|, IG: Σ).
   public var reduction: ChannelReduction
+  /// True when the values are an input gradient that reads as a picture, the figures of
+  /// Springenberg et al. 2014 and Selvaraju et al. 2017 (guided backprop, deconvnet, guided
+  /// Grad-CAM): what they are, not how to show them.
+  public var gradientImage: Bool
   public var items: [Item]
+  public init(signed: Bool, reduction: ChannelReduction, gradientImage: Bool = false, items: [Item]) {
+    self.signed = signed
+    self.reduction = reduction
+    self.gradientImage = gradientImage
+    self.items = items
+  }
 }
 
 /// Small pictures in a grid: each cell [C, h, w] (C = 1 grey or 3 RGB), values already in [0, 1].
@@ -150,7 +161,8 @@ public struct Embedding: Sendable {
   }
 }
 
-/// For each query, the closest dataset items with their similarity.
+/// For each query, the closest dataset items with their similarity, in feature space and
+/// (when asked for) in pixel space.
 public struct Neighbours: Sendable {
   public struct Match: Sendable {
     public var datasetIndex: Int
@@ -160,8 +172,18 @@ public struct Neighbours: Sendable {
       self.score = score
     }
   }
+  /// Per query, by cosine similarity of the features at the layer.
   public var queries: [[Match]]
-  public init(queries: [[Match]]) { self.queries = queries }
+  /// Per query, by cosine similarity of the model's input tensors; empty when not asked for.
+  public var pixelQueries: [[Match]]
+  /// The dataset items the queries are, when they were taken from the dataset; nil when they are
+  /// the step's images.
+  public var queryIndices: [Int]?
+  public init(queries: [[Match]], pixelQueries: [[Match]] = [], queryIndices: [Int]? = nil) {
+    self.queries = queries
+    self.pixelQueries = pixelQueries
+    self.queryIndices = queryIndices
+  }
 }
 
 /// Rows of text cells under a header.
@@ -227,14 +249,17 @@ public struct Evaluation: Sendable {
   }
   /// The method whose maps are judged ("grad-cam").
   public var method: String
-  /// True when the panels keep their sign (a diverging colormap).
+  /// True when the panels keep their sign.
   public var signed: Bool
+  /// How the panels were reduced from pixel attributions [3, H, W]; nil for CAM maps [h, w].
+  public var reduction: ChannelReduction?
   public var items: [Item]
   /// Numbers over all items (Average Drop is a mean over images).
   public var summary: [Measurement]
-  public init(method: String, signed: Bool, items: [Item], summary: [Measurement] = []) {
+  public init(method: String, signed: Bool, reduction: ChannelReduction? = nil, items: [Item], summary: [Measurement] = []) {
     self.method = method
     self.signed = signed
+    self.reduction = reduction
     self.items = items
     self.summary = summary
   }

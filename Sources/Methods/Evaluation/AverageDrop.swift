@@ -28,7 +28,7 @@ public struct AverageDrop: EvaluationMethod {
   public func run(_ context: MethodContext) throws -> MethodOutput {
     let shape = try context.validatedImageShape()
     let imageShape = Array(shape.dropFirst())  // [C, H, W]
-    let (maps, signed, judgedConventions) = try judged.maps(context, evaluation: Self.name)
+    let (maps, signed, _, judgedConventions) = try judged.maps(context, evaluation: Self.name)
     context.progress(Self.name, 0, 1)
     // O for every (image, class), all explanation images in batches.
     let explained = try Faithfulness.probabilities(

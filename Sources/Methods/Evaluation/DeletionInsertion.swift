@@ -45,7 +45,7 @@ public struct DeletionInsertion: EvaluationMethod {
   public func run(_ context: MethodContext) throws -> MethodOutput {
     let shape = try context.validatedImageShape()
     let imageShape = Array(shape.dropFirst())  // [C, H, W]
-    let (maps, signed, judgedConventions) = try judged.maps(context, evaluation: Self.name)
+    let (maps, signed, _, judgedConventions) = try judged.maps(context, evaluation: Self.name)
     var items: [Evaluation.Item] = []
     var blurred: [Int: [Float]] = [:]
     for (index, map) in maps.enumerated() {

@@ -20,7 +20,7 @@ public enum Faithfulness {
       for index in start..<end { values += make(index) }
       let scores = try network.forward(Tensor(shape: [end - start] + imageShape, values: values), mode: .fused, keeping: [scoreName])
         .tensor(named: scoreName)  // [n, K]
-      for (offset, row) in ClassScores.rows(scores).enumerated() {
+      for (offset, row) in scores.rows.enumerated() {
         let classIndex = classOf(start + offset)
         guard classIndex >= 0, classIndex < row.count else { throw MethodError("class index \(classIndex) is out of range: the model has \(row.count) classes") }
         result.append(ClassScores.softmax(row)[classIndex])

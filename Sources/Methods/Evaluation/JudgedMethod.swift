@@ -76,8 +76,10 @@ public struct JudgedMethod: Sendable {
     var atInput: [Float]
   }
 
-  /// Runs the judged method on `context` and returns its maps, whether they are signed, and its conventions.
-  func maps(_ context: MethodContext, evaluation: String) throws -> (maps: [Map], signed: Bool, conventions: [Convention]) {
+  /// Runs the judged method on `context` and returns its maps, whether they are signed, the channel
+  /// reduction of pixel attributions (nil for CAM maps), and its conventions.
+  func maps(_ context: MethodContext, evaluation: String) throws
+    -> (maps: [Map], signed: Bool, reduction: ChannelReduction?, conventions: [Convention]) {
     let output = try method.run(context)
     switch output.payload {
     case .layerMaps(let layerMaps):
@@ -87,7 +89,7 @@ public struct JudgedMethod: Sendable {
             atInput: Upsampling.bilinear.resize(item.map.values, height: item.map.shape[0], width: item.map.shape[1],
                                                 toHeight: height, width: width))
       }
-      return (maps, layerMaps.signed, output.conventions)
+      return (maps, layerMaps.signed, nil, output.conventions)
     case .pixelAttributions(let attributions):
       let maps = attributions.items.map { item in
         let shape = item.values.shape  // [C, H, W]
@@ -95,16 +97,16 @@ public struct JudgedMethod: Sendable {
         return Map(imageIndex: item.imageIndex, target: item.target, native: Tensor(shape: [shape[1], shape[2]], values: reduced),
                    atInput: reduced)
       }
-      return (maps, attributions.signed && attributions.reduction == .sum, output.conventions)
+      return (maps, attributions.signed && attributions.reduction == .sum, attributions.reduction, output.conventions)
     default:
       throw MethodError("\(evaluation) judges maps, but \(name) returns no map (choose a method such as grad-cam or saliency)")
     }
   }
 
   /// The judged method's conventions that say how its maps were made (method, layer, settings),
-  /// renamed "map …" for the evaluation's caption; the target and display ones the caption has.
+  /// renamed "map …" for the evaluation's caption; the target ones the caption has.
   static func conventions(_ judged: [Convention]) -> [Convention] {
-    let skipped: Set<String> = ["target", "score", "class", "normalisation", "raw map", "display", "upsampling"]
+    let skipped: Set<String> = ["target", "score", "class", "raw map"]
     return judged.filter { !skipped.contains($0.key) }.map { Convention("map \($0.key)", $0.value) }
   }
 }

@@ -92,7 +92,7 @@ public struct SanityCheck: EvaluationMethod {
     _ = try context.validatedImageShape()
     let cascade = try layers.resolve(context.network.parameterisedLayers)
     let weightSeed = seed.map { UInt64($0) } ?? context.seed
-    let (originals, signed, judgedConventions) = try judged.maps(context, evaluation: Self.name)
+    let (originals, signed, reduction, judgedConventions) = try judged.maps(context, evaluation: Self.name)
     var panels = originals.map { [Evaluation.Panel(label: "original", map: $0.native, measurements: [])] }
     for step in 1...cascade.count {
       context.progress(Self.name, step - 1, cascade.count)
@@ -131,7 +131,7 @@ public struct SanityCheck: EvaluationMethod {
       Convention("class", "the original map's class, kept by index at every step"),
       Convention("similarity", "Spearman ρ of the maps (ties averaged)" + (ssim ? "; SSIM of the min-max scaled maps (7 × 7 window)" : "")),
     ]
-    return MethodOutput(.evaluation(Evaluation(method: judged.name, signed: signed, items: items)), conventions: conventions)
+    return MethodOutput(.evaluation(Evaluation(method: judged.name, signed: signed, reduction: reduction, items: items)), conventions: conventions)
   }
 
   /// Spearman ρ (and SSIM) of a recomputed map with the original, both [h, w].

@@ -4,7 +4,9 @@ import Foundation
 public enum Quadrature: String, Sendable, Decodable, CaseIterable {
   /// Gauss-Legendre (captum's default): exact for polynomials of degree 2n − 1.
   case gaussLegendre = "gauss-legendre"
-  /// Trapezoid rule on n equally spaced points 0…1 (captum's `riemann_trapezoid`).
+  /// Trapezoid rule on n equally spaced points 0…1: step 1/(n − 1), half weight at both ends. (captum's
+  /// `riemann_trapezoid` has the same points but steps of 1/n, so its weights sum to (n − 1)/n: its
+  /// maps are this rule's times (n − 1)/n.)
   case riemannTrapezoid = "riemann-trapezoid"
 
   public init(from decoder: Decoder) throws {

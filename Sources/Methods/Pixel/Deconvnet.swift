@@ -27,7 +27,7 @@ public struct Deconvnet: VisualizationMethod {
 /// Shared by deconvnet and guided backprop: the signed input gradient under a ReLU rule.
 enum RuleGradient {
   static func run(_ context: MethodContext, method: String, rule: BackwardRule, batch: Int) throws -> MethodOutput {
-    try PixelAttributionRunner.run(context, method: method, signed: true, reduction: .maxAbs,
+    try PixelAttributionRunner.run(context, method: method, signed: true, reduction: .maxAbs, gradientImage: true,
                                    conventions: [Convention("rule", ruleDescription(rule))]) { classes in
       let result = try ScoreGradients.inputGradients(context.network, context.images, classes: classes, rule: rule, batch: batch)
       return (PixelAttributionRunner.split(result.gradients), [])

@@ -10,12 +10,12 @@ public struct IntegratedGradients: VisualizationMethod {
     ("steps", "quadrature points (default 32)"),
     ("rule", "gauss-legendre (default, captum's) or riemann-trapezoid"),
     ("baseline", "constant baseline value in normalised space (default 0)"),
-    ("batch", "path points per backward pass (default 16)"),
+    ("batch", "path points per backward pass (default 8)"),
   ]
   public var steps = 32
   public var rule: Quadrature = .gaussLegendre
   public var baseline: Float = 0
-  public var batch = 16
+  public var batch = 8
 
   public init() {}
   public init(from decoder: Decoder) throws {

@@ -32,10 +32,12 @@ public struct Occlusion: VisualizationMethod {
     }
   }
 
-  /// Top-left corners of the windows along an axis of `size`: 0, s, 2s, … while the window fits.
+  /// Top-left corners of the windows along an axis of `size`: 0, s, 2s, … until the windows cover the
+  /// axis, 1 + ⌈(size − window) / s⌉ of them; the last may hang over the edge and is cut there (captum's
+  /// convention: every pixel is covered).
   static func offsets(size: Int, window: Int, stride: Int) -> [Int] {
-    guard size >= window else { return [0] }
-    return Array(Swift.stride(from: 0, through: size - window, by: stride))
+    guard size > window else { return [0] }
+    return (0...(size - window + stride - 1) / stride).map { $0 * stride }
   }
 
   public func run(_ context: MethodContext) throws -> MethodOutput {
@@ -85,21 +87,28 @@ public struct Occlusion: VisualizationMethod {
     let (channels, height, width) = (image.shape[1], image.shape[2], image.shape[3])
     var result: [[Float]] = []
     if incremental {
-      // `batch` windows at a time through the changed regions only (IncrementalForward).
-      let forward = try IncrementalForward(network: network, image: image)
-      var start = 0
-      while start < corners.count {
-        let end = min(start + batch, corners.count)
-        let regions = corners[start..<end].map { top, left in
-          Region(top: top, left: left, bottom: min(top + window, height), right: min(left + window, width))
-        }
-        let perWindow = channels * regions[0].height * regions[0].width
-        let patches = Tensor(shape: [regions.count, channels, regions[0].height, regions[0].width],
-                             values: [Float](repeating: baseline, count: regions.count * perWindow))
-        result.append(contentsOf: try forward.scores(replacing: regions, with: patches))
-        start = end
+      // `batch` windows of one size (those cut at an edge are smaller) at a time through the changed
+      // regions only (the engine's IncrementalForward).
+      let forward = try IncrementalForward(network: network, image: image, scoreName: ClassScores.tensorName(network))
+      let regions = corners.map { top, left in
+        Region(top: top, left: left, bottom: min(top + window, height), right: min(left + window, width))
       }
-      return result
+      var rows = [[Float]](repeating: [], count: regions.count)
+      var pending = Array(regions.indices)
+      while let first = pending.first {
+        let sameSize = pending.filter { regions[$0].height == regions[first].height && regions[$0].width == regions[first].width }
+        pending.removeAll { sameSize.contains($0) }
+        for start in Swift.stride(from: 0, to: sameSize.count, by: batch) {
+          let chunk = Array(sameSize[start..<min(start + batch, sameSize.count)])
+          let (h, w) = (regions[first].height, regions[first].width)
+          let patches = Tensor(shape: [chunk.count, channels, h, w],
+                               values: [Float](repeating: baseline, count: chunk.count * channels * h * w))
+          for (index, row) in zip(chunk, try forward.scores(replacing: chunk.map { regions[$0] }, with: patches)) {
+            rows[index] = row
+          }
+        }
+      }
+      return rows
     }
     var start = 0
     while start < corners.count {
@@ -115,7 +124,7 @@ public struct Occlusion: VisualizationMethod {
         }
         copies.append(copy)
       }
-      result.append(contentsOf: ClassScores.rows(try ScoreGradients.scores(network, Tensor.batch(copies))))
+      result.append(contentsOf: try ScoreGradients.scores(network, Tensor.batch(copies)).rows)
       start = end
     }
     return result

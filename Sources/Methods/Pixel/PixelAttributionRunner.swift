@@ -6,7 +6,8 @@ enum PixelAttributionRunner {
   typealias Attribute = (_ classes: [Int]) throws -> (values: [Tensor], measurements: [[Measurement]])
 
   /// `attribute(classes)` gets one class per image of the batch and returns one [3, H, W] tensor per image.
-  static func run(_ context: MethodContext, method: String, signed: Bool, reduction: ChannelReduction,
+  /// `gradientImage`: the values are an input gradient that reads as a picture (see `PixelAttributions`).
+  static func run(_ context: MethodContext, method: String, signed: Bool, reduction: ChannelReduction, gradientImage: Bool = false,
                   conventions: [Convention], attribute: Attribute) throws -> MethodOutput {
     _ = try context.validatedImageShape()
     let classes = try ClassScores.resolve(context, scores: try ScoreGradients.scores(context.network, context.images))
@@ -23,9 +24,8 @@ enum PixelAttributionRunner {
     // Image-major, targets in order within an image (filter keeps order).
     items = (0..<context.imageCount).flatMap { image in items.filter { $0.imageIndex == image } }
     let all = [Convention("method", method)] + ClassScores.targetConventions(context, classes) + conventions
-      + [Convention("display", "\(reduction.rawValue) over channels, per-image min-max (ε 1e-7)")]
-    return MethodOutput(.pixelAttributions(PixelAttributions(signed: signed, reduction: reduction, items: items)),
-                        conventions: all)
+    return MethodOutput(.pixelAttributions(PixelAttributions(signed: signed, reduction: reduction, gradientImage: gradientImage,
+                                                             items: items)), conventions: all)
   }
 
   /// The items of a batch [N, ...] as [...] tensors.

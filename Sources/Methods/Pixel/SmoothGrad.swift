@@ -8,11 +8,14 @@ public struct SmoothGrad: VisualizationMethod {
   public static let settingsHelp: [(String, String)] = [
     ("steps", "noisy copies per image (default 25)"),
     ("noise", "noise σ as a fraction of the image's value range (default 0.15)"),
-    ("batch", "copies per backward pass (default 16)"),
+    ("batch", "copies per backward pass (default 8)"),
   ]
   public var steps = 25
   public var noise: Float = 0.15
-  public var batch = 16
+  public var batch = 8
+  /// Noise to add instead of drawing it, [N, steps, C, H, W] in normalised space: lets a test feed the
+  /// noise an outside reference drew (not a setting).
+  var givenNoise: Tensor?
 
   public init() {}
   public init(from decoder: Decoder) throws {
@@ -26,7 +29,11 @@ public struct SmoothGrad: VisualizationMethod {
 
   public func run(_ context: MethodContext) throws -> MethodOutput {
     let conventions = [Convention("value", "mean |dy/dx| over noisy copies"), Convention("steps", String(steps)),
-                       Convention("noise", "σ = \(noise) · (max x − min x)"), Convention("seed", String(context.seed))]
+                       Convention("noise", "σ = \(noise) · (max x − min x)"),
+                       Convention("seed", givenNoise == nil ? String(context.seed) : "none (noise given)")]
+    if let givenNoise, givenNoise.shape != [context.imageCount, steps] + context.images.shape.dropFirst() {
+      throw MethodError("smoothgrad: the given noise has shape \(givenNoise.shape), expected [N, steps, C, H, W]")
+    }
     return try PixelAttributionRunner.run(context, method: Self.name, signed: false, reduction: .maxAbs,
                                           conventions: conventions) { classes in
       // The same noise for every target, so maps for different classes are comparable.
@@ -36,8 +43,13 @@ public struct SmoothGrad: VisualizationMethod {
         let image = context.images.item(imageIndex)  // [1, C, H, W]
         let sigma = Double(noise) * Double((image.values.max() ?? 0) - (image.values.min() ?? 0))
         var copies: [Tensor] = []
-        for _ in 0..<steps {
-          copies.append(Tensor(shape: image.shape, values: image.values.map { $0 + Float(sigma * random.normal()) }))
+        for copy in 0..<steps {
+          if let givenNoise {
+            let start = (imageIndex * steps + copy) * image.count
+            copies.append(Tensor(shape: image.shape, values: zip(image.values, givenNoise.values[start...]).map { $0 + $1 }))
+          } else {
+            copies.append(Tensor(shape: image.shape, values: image.values.map { $0 + Float(sigma * random.normal()) }))
+          }
         }
         let result = try ScoreGradients.inputGradients(context.network, Tensor.batch(copies),
                                                        classes: Array(repeating: classes[imageIndex], count: steps),

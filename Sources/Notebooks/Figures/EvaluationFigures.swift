@@ -35,29 +35,35 @@ struct EvaluationFigures {
     return blocks
   }
 
-  /// The judged maps side by side, each upsampled to the picture's size and normalised on its own.
+  /// The judged maps side by side, each shown by `MapDisplay` at the picture's size on its own scale.
   private func mapRow(_ item: StoredEvaluation.Item, id: String) throws -> Grid {
-    let display = DisplayChoice(step: step, signed: evaluation.signed, method: evaluation.method)
+    let display = MapDisplay(step.display)
     let picture = try builder.picture(imageName(item))
-    let (width, height) = (picture?.width ?? 224, picture?.height ?? 224)
+    let size = [picture?.height ?? 224, picture?.width ?? 224]
+    var colorbar: Colorbar?
+    var conventions: [Convention] = []
     let tiles = try item.panels.enumerated().map { position, panel -> Figure in
       let shape = panel.map.shape
       guard shape.count == 2 else { throw NotebookError("\(method): map shape \(shape) is not [h, w]") }
-      var map = panel.map.values.values
-      if shape[0] != height || shape[1] != width {
-        map = Upsampling.bilinear.resize(map, height: shape[0], width: shape[1], toHeight: height, width: width)
-      }
-      map = evaluation.signed ? Normalization.signed(map) : Normalization.minMax(map)
-      let colored = try Rasters.colored(map, width: width, height: height, colormap: display.colormap)
+      let values = panel.map.values.values
+      let source: MapDisplay.Source = try evaluation.reduction.map { name in
+        guard let reduction = ChannelReduction(rawValue: name) else { throw NotebookError("\(method): unknown reduction '\(name)'") }
+        return .reducedAttribution(values, height: shape[0], width: shape[1], reduction: reduction, signed: evaluation.signed)
+      } ?? .layerMap(values, height: shape[0], width: shape[1], signed: evaluation.signed)
+      // The map alone (no picture under it), as in Adebayo et al.'s figures.
+      let shown = try display.show(source, picture: nil, size: size)
+      colorbar = colorbar ?? shown.colorbar
+      conventions = shown.conventions.filter { $0.key != "overlay" }
       let numbers = panel.measurements.map { "\(shortName($0.name)) = \(String(format: "%.3f", $0.value))" }
-      return Figure(id: "\(id)-\(position + 1)", panels: [FigurePanel(image: colored)],
+      return Figure(id: "\(id)-\(position + 1)", panels: [FigurePanel(image: shown.map)],
                     caption: ([panel.label] + numbers).joined(separator: " · "))
     }
-    let colorbar = Colorbar(colormapStops: Rasters.stops(display.colormap), minLabel: evaluation.signed ? "−max|x|" : "0 (min)",
-                            maxLabel: evaluation.signed ? "+max|x|" : "1 (max)",
-                            title: "\(evaluation.method), each map normalised on its own")
-    return Grid(id: id, columns: min(max(tiles.count, 1), 6), tiles: tiles, caption: caption(item, numbers: item.measurements),
-                colorbar: colorbar, kind: .heatmap)
+    if var bar = colorbar {
+      bar.title = "\(evaluation.method), each map on its own scale: \(bar.title)"
+      colorbar = bar
+    }
+    return Grid(id: id, columns: min(max(tiles.count, 1), 6), tiles: tiles,
+                caption: caption(item, numbers: item.measurements, display: conventions), colorbars: colorbar.map { [$0] } ?? [], kind: .heatmap)
   }
 
   /// One row per (image, class): every number, then the summary over all of them.
@@ -76,11 +82,11 @@ struct EvaluationFigures {
                  alignments: [.left, .left] + names.map { _ in .right })
   }
 
-  private func caption(_ item: StoredEvaluation.Item, numbers: [StoredMeasurement]) -> String {
+  private func caption(_ item: StoredEvaluation.Item, numbers: [StoredMeasurement], display: [Convention] = []) -> String {
     let target = "\(item.target.label) (index \(item.target.index), p = \(String(format: "%.4f", item.target.probability)))"
     let extra = [["image", imageName(item)], ["target class", target]]
       + numbers.map { [$0.name, format($0.value)] }
-    return builder.caption(output, step: step, extra: extra, skipping: ["class"])
+    return builder.caption(output, step: step, extra: extra, skipping: ["class"], display: display)
   }
 
   private func imageName(_ item: StoredEvaluation.Item) -> String {

@@ -14,15 +14,11 @@ struct FigureBuilder {
     let output = record.output, step = record.step
     let method = output.convention("method") ?? step.name
     switch output.payload {
-    case .layerMaps(_, _, let signed, let items):
-      let display = DisplayChoice(step: step, signed: signed, method: method)
-      return try HeatmapFigures(builder: self, output: output, step: step, display: display, signed: signed, atInputResolution: false)
-        .figures(items).map { .figure($0) }
-    case .pixelAttributions(let signed, let reduction, let items):
-      let display = DisplayChoice(step: step, signed: signed, method: method)
-      var figures = HeatmapFigures(builder: self, output: output, step: step, display: display, signed: signed, atInputResolution: true)
-      figures.reduction = ChannelReduction(rawValue: reduction) ?? .sum
-      return try figures.figures(items).map { .figure($0) }
+    case .layerMaps, .pixelAttributions:
+      guard let (kind, items) = MapKind.of(output.payload) else { return [] }
+      return try HeatmapFigures(builder: self, output: output, step: step, kind: kind).figures(items).map { .figure($0) }
+    case .comparison(let columns):
+      return [.grid(try ComparisonFigure(builder: self, output: output, step: step, columns: columns).grid())]
     case .imageGrid(let columns, let cells, let captions):
       let tiles = try zip(cells, captions).enumerated().map { index, cell in
         let picture = try Rasters.cell(cell.0.shape, cell.0.values.values)
@@ -35,21 +31,9 @@ struct FigureBuilder {
                          caption: caption(output, step: step, extra: []), kind: method == "activations" ? .activations : .filters))]
     case .embedding(let points, let labels, let classNames):
       return [.chart(try embeddingChart(points: points, labels: labels, classNames: classNames, output: output, step: step))]
-    case .neighbours(let queries):
-      return try queries.enumerated().map { queryIndex, matches in
-        let name = queryIndex < output.imageNames.count ? output.imageNames[queryIndex] : "query \(queryIndex + 1)"
-        var tiles: [Figure] = []
-        if let query = try picture(name) {
-          tiles.append(Figure(id: "\(figureID(method, name))-query", panels: [FigurePanel(image: query)], caption: "query: \(name)"))
-        }
-        for (rank, match) in matches.enumerated() {
-          let thumbnail = try Rasters.image(width: match.thumbnailWidth, height: match.thumbnailHeight, rgb: [UInt8](match.thumbnail))
-          tiles.append(Figure(id: "\(figureID(method, name))-\(rank + 1)", panels: [FigurePanel(image: thumbnail, pixelated: thumbnail.width < 64)],
-                              caption: "\(rank + 1). \(match.label) \(String(format: "%.3f", match.score))"))
-        }
-        return .grid(Grid(id: figureID(method, name), columns: min(max(tiles.count, 1), 6), tiles: tiles,
-                          caption: caption(output, step: step, extra: [["query", name]]), kind: .neighbours))
-      }
+    case .neighbours(let queries, let pixelQueries, let queryItems):
+      return [.grid(try NeighbourFigure(builder: self, output: output, step: step).grid(queries: queries, pixelQueries: pixelQueries,
+                                                                                        queryItems: queryItems))]
     case .table(let header, let rows):
       return [.table(Table(header: header, rows: rows, caption: caption(output, step: step, extra: [])))]
     case .curve(let xLabel, let yLabel, let series):
@@ -90,15 +74,27 @@ struct FigureBuilder {
     return try Rasters.image(width: bytes.width, height: bytes.height, rgb: bytes.rgb)
   }
 
-  /// "grad-cam — layer: …; target: …" with the conventions in order, `extra` first after the method.
-  func caption(_ output: StepOutput, step: Step, extra: [[String]], skipping: Set<String> = []) -> String {
+  /// "grad-cam — layer: …; target: …" with the conventions in order, `extra` first after the
+  /// method, `display` (how `MapDisplay` made the pixels) last.
+  func caption(_ output: StepOutput, step: Step, extra: [[String]], skipping: Set<String> = [], display: [Convention] = []) -> String {
     let method = output.convention("method") ?? step.name
-    let parts = (extra + output.conventions.filter { $0.first != "method" && !skipping.contains($0.first ?? "") })
+    let parts = (extra + output.conventions.filter { $0.first != "method" && !skipping.contains($0.first ?? "") }
+                 + display.map { [$0.key, $0.value] })
       .compactMap { pair -> String? in
         guard pair.count == 2 else { return nil }
         return "\(pair[0]): \(pair[1])"
       }
     return ([method] + (parts.isEmpty ? [] : [parts.joined(separator: "; ")])).joined(separator: " — ") + "."
+  }
+
+  /// "tabby (281) p=0.412", for panel labels and class switchers.
+  static func classLabel(_ target: StoredClass) -> String {
+    "\(target.label) (\(target.index)) p=\(String(format: "%.3f", target.probability))"
+  }
+
+  /// "tabby (index 281, p = 0.4123)", for captions.
+  static func classDescription(_ target: StoredClass) -> String {
+    "\(target.label) (index \(target.index), p = \(String(format: "%.4f", target.probability)))"
   }
 
   private func embeddingChart(points: StoredTensor, labels: [Int?], classNames: [String], output: StepOutput, step: Step) throws -> Chart {

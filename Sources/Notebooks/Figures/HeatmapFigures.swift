@@ -1,20 +1,51 @@
 // Heatmap figures (CAM maps and pixel attributions): per image, the plain picture the model saw
-// beside the map overlaid on it, one overlay per target class (HTML: a class switcher).
-// Maps are upsampled bilinearly with half-pixel centres to the picture, then normalised per image
-// (min-max, or symmetric for signed maps so 0 sits at the colormap's centre).
+// beside the map overlaid on it, one overlay per target class (HTML: a class switcher). Every
+// pixel comes from `MapDisplay`; the caption adds its conventions to the method's.
 import Document
 import Foundation
 import Methods
+
+/// What a step's stored maps are, as `MapDisplay` needs to know.
+enum MapKind {
+  /// CAM-family maps [h, w].
+  case layer(signed: Bool)
+  /// Pixel attributions [C, H, W].
+  case pixel(reduction: ChannelReduction, signed: Bool, gradientImage: Bool)
+
+  /// The kind and items of a map payload; nil for other payloads.
+  static func of(_ payload: StoredPayload) -> (kind: MapKind, items: [StoredMap])? {
+    switch payload {
+    case .layerMaps(_, _, let signed, let items):
+      return (.layer(signed: signed), items)
+    case .pixelAttributions(let signed, let reduction, let gradientImage, let items):
+      return (.pixel(reduction: ChannelReduction(rawValue: reduction) ?? .sum, signed: signed, gradientImage: gradientImage), items)
+    default:
+      return nil
+    }
+  }
+
+  /// `MapDisplay`'s view of one stored map.
+  func source(_ values: StoredTensor, method: String) throws -> MapDisplay.Source {
+    let shape = values.shape
+    switch self {
+    case .layer(let signed):
+      guard shape.count == 2 else { throw NotebookError("\(method): map shape \(shape) is not [h, w]") }
+      return .layerMap(values.values.values, height: shape[0], width: shape[1], signed: signed)
+    case .pixel(let reduction, let signed, let gradientImage):
+      guard shape.count == 3 else { throw NotebookError("\(method): attribution shape \(shape) is not [C, H, W]") }
+      return .attribution(values.values.values, channels: shape[0], height: shape[1], width: shape[2], reduction: reduction,
+                          signed: signed, gradientImage: gradientImage)
+    }
+  }
+
+  var atInputResolution: Bool { if case .pixel = self { return true } else { return false } }
+}
 
 struct HeatmapFigures {
   let builder: FigureBuilder
   let output: StepOutput
   let step: Step
-  let display: DisplayChoice
-  let signed: Bool
-  /// True for pixel attributions ([3, H, W] at the input size), false for layer maps ([h, w]).
-  let atInputResolution: Bool
-  var reduction: ChannelReduction = .sum
+  let kind: MapKind
 
   private var method: String { output.convention("method") ?? step.name }
 
@@ -29,77 +60,38 @@ struct HeatmapFigures {
     guard let picture = try builder.picture(name) else {
       throw NotebookError("step '\(step.name)': image '\(name)' is missing from the run")
     }
+    let display = MapDisplay(step.display)
     let input = FigurePanel(image: picture, label: "input: \(name)")
-    var overlays: [(label: String, map: FigurePanel, overlay: FigurePanel)] = []
+    var shown: [(label: String, map: FigurePanel, overlay: FigurePanel, conventions: [Convention], colorbar: Colorbar?)] = []
     for item in items {
-      let normalised = try displayMap(item, width: picture.width, height: picture.height)
-      let colored = try Rasters.colored(normalised, width: picture.width, height: picture.height, colormap: display.colormap)
-      let label = classLabel(item.target)
-      overlays.append((label, FigurePanel(image: colored, label: "\(method) map"),
-                       FigurePanel(image: picture, overlay: colored, alpha: display.alpha, label: label)))
+      let result = try display.show(try kind.source(item.values, method: method), picture: picture, size: [picture.height, picture.width])
+      let label = FigureBuilder.classLabel(item.target)
+      shown.append((label, FigurePanel(image: result.map, label: "\(method) map"),
+                    FigurePanel(image: picture, overlay: result.map, alpha: result.alpha, blended: result.overlay, label: label),
+                    result.conventions, result.colorbar))
     }
-    // Paged output: the input, then (one class) map and overlay, or (several) one overlay per class.
-    let panels = overlays.count == 1 && atInputResolution
-      ? [input, overlays[0].map, overlays[0].overlay]
-      : [input] + overlays.map(\.overlay)
-    let variants = overlays.count > 1
-      ? overlays.map { FigureVariant(label: $0.label, panels: atInputResolution ? [input, $0.map, $0.overlay] : [input, $0.overlay]) }
+    // Paged output: the input, then (one class) the map and overlay of a heatmap attribution or the
+    // overlay alone, or (several classes) one overlay per class. An RGB picture at α = 1 is its own overlay.
+    let withMap = kind.atInputResolution && shown.first?.colorbar != nil
+    let panels = shown.count == 1 && withMap ? [input, shown[0].map, shown[0].overlay] : [input] + shown.map(\.overlay)
+    let variants = shown.count > 1
+      ? shown.map { FigureVariant(label: $0.label, panels: withMap ? [input, $0.map, $0.overlay] : [input, $0.overlay]) }
       : []
-    return Figure(id: builder.figureID(method, name), panels: panels, caption: caption(image: name, items: items),
+    var colorbar = shown.first?.colorbar
+    if let title = colorbar?.title { colorbar?.title = "\(method): \(title)" }
+    return Figure(id: builder.figureID(method, name), panels: panels,
+                  caption: caption(image: name, items: items, display: shown.first?.conventions ?? []),
                   colorbar: colorbar, variants: variants, kind: .heatmap)
   }
 
-  /// [height · width] in [0, 1] at the picture's size.
-  private func displayMap(_ item: StoredMap, width: Int, height: Int) throws -> [Float] {
-    var map = item.values.values.values
-    var (mapHeight, mapWidth) = (0, 0)
-    let shape = item.values.shape
-    if atInputResolution {
-      guard shape.count == 3 else { throw NotebookError("\(method): attribution shape \(shape) is not [C, H, W]") }
-      map = Normalization.reduce(map, channels: shape[0], reduction: reduction)
-      (mapHeight, mapWidth) = (shape[1], shape[2])
-    } else {
-      guard shape.count == 2 else { throw NotebookError("\(method): map shape \(shape) is not [h, w]") }
-      (mapHeight, mapWidth) = (shape[0], shape[1])
-    }
-    if mapHeight != height || mapWidth != width {
-      map = Upsampling.bilinear.resize(map, height: mapHeight, width: mapWidth, toHeight: height, width: width)
-    }
-    return signed ? Normalization.signed(map) : Normalization.minMax(map)
-  }
-
-  private func classLabel(_ target: StoredClass) -> String {
-    "\(target.label) (\(target.index)) p=\(String(format: "%.3f", target.probability))"
-  }
-
-  private var colorbar: Colorbar {
-    signed
-      ? Colorbar(colormapStops: Rasters.stops(display.colormap), minLabel: "−max|x|", maxLabel: "+max|x|",
-                 title: "\(method), signed (0 at the centre)")
-      : Colorbar(colormapStops: Rasters.stops(display.colormap), minLabel: "0 (min)", maxLabel: "1 (max)",
-                 title: "\(method), min-max normalised")
-  }
-
-  private func caption(image name: String, items: [StoredMap]) -> String {
-    let classes = items.map { "\($0.target.label) (index \($0.target.index), p = \(String(format: "%.4f", $0.target.probability)))" }
+  private func caption(image name: String, items: [StoredMap], display: [Convention]) -> String {
     var extra: [[String]] = [["image", "\(name) (the model's input after preprocessing)"],
-                             ["target class", classes.joined(separator: ", ")]]
+                             ["target class", items.map { FigureBuilder.classDescription($0.target) }.joined(separator: ", ")]]
     for item in items {
       for (key, value) in item.measurements.sorted(by: { $0.key < $1.key }) {
         extra.append([key + (items.count > 1 ? " (\(item.target.label))" : ""), String(format: "%.4g", value)])
       }
     }
-    let normalisation = signed ? "symmetric per image, x / (2·max|x| + 1e-7) + 0.5 (0 at the colormap's centre)"
-                               : "per-image min-max (ε 1e-7)"
-    var tail: [[String]] = []
-    if atInputResolution {
-      tail.append(["display", "\(reduction.rawValue) over channels"])
-      tail.append(["upsampling", "none (input resolution)"])
-    }
-    tail += [["normalisation", normalisation], ["colormap", display.colormap.rawValue],
-             ["overlay", "(1 − α)·image + α·colormap(map), α = \(String(format: "%.2g", display.alpha))"]]
-    let skipped: Set<String> = ["class", "normalisation", "display", "colormap", "alpha"]
-    let body = builder.caption(output, step: step, extra: extra, skipping: skipped)
-    return String(body.dropLast()) + "; " + tail.map { "\($0[0]): \($0[1])" }.joined(separator: "; ") + "."
+    return builder.caption(output, step: step, extra: extra, skipping: ["class"], display: display)
   }
 }

@@ -1,4 +1,4 @@
-// Pictures for figures: the model's input picture, colormapped maps at its resolution, grids cells.
+// Pictures for figures: the model's input picture, colorbar stops, grid cells.
 import Document
 import Foundation
 import Imaging
@@ -18,11 +18,6 @@ enum Rasters {
 
   static func image(_ picture: RGBImage) throws -> RasterImage {
     try image(width: picture.width, height: picture.height, rgb: picture.pixels)
-  }
-
-  /// A map [h, w] with values in [0, 1] through `colormap`, fully opaque.
-  static func colored(_ map: [Float], width: Int, height: Int, colormap: Colormap) throws -> RasterImage {
-    try image(width: width, height: height, rgb: Overlay.colorize(map: map, colormap: colormap))
   }
 
   /// `count` evenly spaced colours of `colormap` from 0 to 1, for colorbars.
@@ -47,25 +42,5 @@ enum Rasters {
       }
     }
     return try image(width: width, height: height, rgb: rgb)
-  }
-}
-
-/// How a step's maps are shown: colormap and overlay opacity (step keys `colormap`, `alpha`).
-struct DisplayChoice {
-  var colormap: Colormap
-  var alpha: Double
-
-  /// The step's choice, else RdBu for signed maps, gray for saliency-type maps, viridis otherwise.
-  init(step: Step, signed: Bool, method: String) {
-    if let name = step.colormap, let chosen = try? Colormap.named(name) {
-      colormap = chosen
-    } else if signed {
-      colormap = .rdbu
-    } else if ["saliency", "smoothgrad"].contains(method) {
-      colormap = .gray
-    } else {
-      colormap = .viridis
-    }
-    alpha = step.alpha ?? 0.5
   }
 }

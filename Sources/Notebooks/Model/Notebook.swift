@@ -45,31 +45,36 @@ public struct Step: Sendable, Equatable {
   public var images: [String]
   /// Target classes as written ("top1", "281", "tabby"); empty means top1.
   public var targets: [String]
-  /// Display choices that do not change the computed output (so they are not in the cache key).
-  public var colormap: String?
-  public var alpha: Double?
+  /// Display choices (colormap, alpha, sign, clip, display): they do not change the computed
+  /// output, so they are not in the cache key.
+  public var display: DisplaySettings
   /// A dataset of the front matter, for methods that look at many images.
   public var dataset: String?
+  /// The name prose uses for the step's (first) figure: `label: fig-gradcam`, `@fig-gradcam`.
+  public var label: String?
+  /// `compare` only: one map step per column (its method, settings and display keys).
+  public var columns: [Step]
   /// Where the step starts, and where each key was written (for located errors).
   public var location: SourceLocation
   public var keyLocations: [String: SourceLocation]
 
   public init(name: String, settings: [String: StepValue] = [:], images: [String] = [], targets: [String] = [],
-              colormap: String? = nil, alpha: Double? = nil, dataset: String? = nil,
+              display: DisplaySettings = DisplaySettings(), dataset: String? = nil, label: String? = nil, columns: [Step] = [],
               location: SourceLocation, keyLocations: [String: SourceLocation] = [:]) {
     self.name = name
     self.settings = settings
     self.images = images
     self.targets = targets
-    self.colormap = colormap
-    self.alpha = alpha
+    self.display = display
     self.dataset = dataset
+    self.label = label
+    self.columns = columns
     self.location = location
     self.keyLocations = keyLocations
   }
 
   /// Keys a step understands besides the method's own settings.
-  public static let stepKeys = ["image", "images", "target", "targets", "colormap", "alpha", "dataset"]
+  public static let stepKeys = ["image", "images", "target", "targets", "dataset", "label"] + DisplaySettings.keys
 }
 
 /// A setting value as YAML gave it: scalars typed by YAML's rules, lists of them; the methods'

@@ -22,13 +22,15 @@ public struct RenderRequest: Sendable {
   public var templateDirectory: URL?
   /// Also write each figure as PNG and SVG into NAME_files/.
   public var writeFigures: Bool
+  /// Also write the paged layout, one line per page and placed item, as NAME.pages.txt.
+  public var writePagePlan: Bool
   /// `--safe`: refuse any path the notebook names outside its own folder (see `SafePaths`).
   public var safe: Bool
   public var run: RunOptions
 
   public init(notebook: URL, displayName: String? = nil, overrides: [ParameterOverride] = [], outDirectory: URL,
               formats: Set<OutputFormat>? = nil, templateDirectory: URL? = nil, writeFigures: Bool = false,
-              safe: Bool = false, run: RunOptions) {
+              writePagePlan: Bool = false, safe: Bool = false, run: RunOptions) {
     self.notebook = notebook
     self.displayName = displayName
     self.overrides = overrides
@@ -36,6 +38,7 @@ public struct RenderRequest: Sendable {
     self.formats = formats
     self.templateDirectory = templateDirectory
     self.writeFigures = writeFigures
+    self.writePagePlan = writePagePlan
     self.safe = safe
     self.run = run
   }
@@ -63,6 +66,7 @@ public enum NotebookRenderer {
     request.run.progress.write("rendering \(formats.map(\.rawValue).sorted().joined(separator: " + ")) …")
     do {
       if formats.contains(.pdf) { outputs.append(("\(name).pdf", try PagedRenderer().pdf(document))) }
+      if request.writePagePlan { outputs.append(("\(name).pages.txt", Data(try PagedRenderer().pagePlanDump(document).utf8))) }
       if formats.contains(.html) {
         let templates = request.templateDirectory ?? notebook.frontMatter.theme.map { URL(fileURLWithPath: $0, isDirectory: true) }
         outputs.append(("\(name).html", try HTMLRenderer(templateDirectory: templates).render(document)))

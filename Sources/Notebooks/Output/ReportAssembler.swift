@@ -16,16 +16,33 @@ enum ReportAssembler {
       case .step:
         stepNumber += 1
         guard let record = records.next() else { continue }
+        var made: [Block]
         do {
-          blocks += try FigureBuilder(images: images, stepNumber: stepNumber).blocks(for: record)
+          made = try FigureBuilder(images: images, stepNumber: stepNumber).blocks(for: record)
         } catch {
           let message = (error as? NotebookError)?.message ?? "\(error)"
           throw NotebookError("step '\(record.step.name)': its figure could not be built: \(message)", at: record.step.location)
         }
+        if let label = record.step.label { try attach(label, to: &made, of: record.step) }
+        blocks += made
       }
     }
     return ReportDocument(title: front.title ?? notebook.name, subtitle: front.subtitle, author: front.author, date: front.date,
                           language: front.language ?? guessLanguage(notebook), blocks: blocks)
+  }
+
+  /// Gives the step's first figure, grid or chart its `label:` (what `@label` in prose links to).
+  static func attach(_ label: String, to blocks: inout [Block], of step: Step) throws {
+    for index in blocks.indices {
+      switch blocks[index] {
+      case .figure(var figure): figure.label = label; blocks[index] = .figure(figure)
+      case .grid(var grid): grid.label = label; blocks[index] = .grid(grid)
+      case .chart(var chart): chart.label = label; blocks[index] = .chart(chart)
+      case .heading, .markdown, .table, .pageBreak: continue
+      }
+      return
+    }
+    throw NotebookError("step '\(step.name)' is labelled '\(label)' but makes no figure to refer to", at: step.keyLocations["label"] ?? step.location)
   }
 
   /// "ko" when the title or prose has Hangul, else "en".

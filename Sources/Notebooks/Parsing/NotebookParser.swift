@@ -61,13 +61,16 @@ public enum NotebookParser {
                                              source: frontMatterSource, directory: directory)
     let body = Array(lines[min(bodyStart, lines.count)...])
     var cells: [Cell] = []
+    var prose: [CrossReferences.Prose] = []
     var nextProseLine = 1  // 1-based line of `body`
     func appendProse(upTo endLine: Int) {
       // Clamped on both ends: the line numbers come from cmark, not from our own split.
       let start = nextProseLine - 1, end = min(endLine, body.count)
       guard start < end else { return }
-      let prose = body[start..<end].joined(separator: "\n")
-      if !prose.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty { cells.append(.markdown(prose)) }
+      let text = body[start..<end].joined(separator: "\n")
+      guard !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { return }
+      cells.append(.markdown(text))
+      prose.append(CrossReferences.Prose(text: text, firstLine: bodyStart + nextProseLine))
     }
     for block in FencedBlockScanner.blocks(in: body.joined(separator: "\n")) where block.language == "convlens" {
       let fenceLine = block.startLine + bodyStart
@@ -86,7 +89,9 @@ public enum NotebookParser {
       nextProseLine = block.endLine + 1
     }
     appendProse(upTo: body.count)
-    return Notebook(url: url, displayName: file, frontMatter: frontMatter, cells: cells)
+    let notebook = Notebook(url: url, displayName: file, frontMatter: frontMatter, cells: cells)
+    try CrossReferences.check(steps: notebook.steps, prose: prose, lines: lines, file: file)
+    return notebook
   }
 
   // MARK: YAML
@@ -108,6 +113,7 @@ public enum NotebookParser {
     let frontNode: Node? = frontPairs.isEmpty ? nil : Node(frontPairs)
     let frontMatter = try FrontMatter.decode(try applying(overrides, to: frontNode, cwd: cwd), source: source, directory: directory)
     var cells: [Cell] = []
+    var prose: [CrossReferences.Prose] = []
     if let cellsNode, !cellsNode.isNull {
       guard case .sequence(let items) = cellsNode else {
         throw NotebookError("'cells' must be a list: each item `markdown: |` or one step", at: source.location(of: cellsNode))
@@ -115,15 +121,19 @@ public enum NotebookParser {
       let parser = StepParser(source: source, imageNames: frontMatter.images.map(\.name), datasetNames: frontMatter.datasets.map(\.name))
       for item in items {
         if let pairs = item.orderedPairs, pairs.count == 1, pairs[0].key == "markdown" {
-          guard let prose = pairs[0].value.scalarText else {
+          guard let markdown = pairs[0].value.scalarText else {
             throw NotebookError("'markdown' must be text (use `markdown: |` and indent the prose)", at: source.location(of: pairs[0].value))
           }
-          cells.append(.markdown(prose))
+          cells.append(.markdown(markdown))
+          prose.append(CrossReferences.Prose(text: markdown, firstLine: max(1, source.location(of: pairs[0].value).line)))
         } else {
           cells.append(.step(try parser.parse(item)))
         }
       }
     }
-    return Notebook(url: url, displayName: file, frontMatter: frontMatter, cells: cells)
+    let notebook = Notebook(url: url, displayName: file, frontMatter: frontMatter, cells: cells)
+    try CrossReferences.check(steps: notebook.steps, prose: prose, lines: text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init),
+                              file: file)
+    return notebook
   }
 }

@@ -2,16 +2,20 @@
 // name, every setting and every image/dataset name checked here, before anything runs, so a typo
 // fails in a second with the notebook position and a suggestion.
 import Foundation
+import Document
 import Methods
 import Yams
 
 /// Steps that are not visualization methods but belong in every report.
 enum BuiltInStep {
   static let predict = "predict"
-  static let names = [predict]
+  /// Several map methods on the same images and classes, as one grid figure.
+  static let compare = "compare"
+  static let names = [predict, compare]
   /// (setting, meaning) per built-in step.
   static let settingsHelp: [String: [(String, String)]] = [
     predict: [("top", "how many classes to list per image (default 5)")],
+    compare: [("methods", "the map methods to compare, one column each: [grad-cam, {score-cam: {batch: 32}}, ...]")],
   ]
 }
 
@@ -48,31 +52,31 @@ struct StepParser {
       throw NotebookError("the settings of '\(name)' must be key: value pairs, e.g. {image: cat, target: top1}",
                           at: source.location(of: body))
     }
+    var queriesDataset: (name: String, node: Node)?
     for (key, keyNode, value) in pairs {
       let keyLocation = source.location(of: keyNode)
       step.keyLocations[key] = keyLocation
       switch key {
       case "image", "images": step.images = try imageList(value)
       case "target", "targets": step.targets = try textList(value, key: key)
-      case "colormap":
+      case "dataset": step.dataset = try datasetName(value)
+      case "label":
         let text = try scalar(value, key: key)
-        guard (try? Colormap.named(text)) != nil else {
-          let names = Colormap.allCases.map(\.rawValue)
-          throw NotebookError("unknown colormap '\(text)'" + Suggestions.hint(for: text, in: names), at: source.location(of: value))
+        guard FigureReference.isValidLabel(text) else {
+          throw NotebookError("a label is 'fig-' and letters, digits, '-' or '_' (e.g. fig-gradcam), got '\(text)'", at: source.location(of: value))
         }
-        step.colormap = text
-      case "alpha":
-        guard let alpha = Double(try scalar(value, key: key)), (0...1).contains(alpha) else {
-          throw NotebookError("alpha must be a number from 0 to 1 (overlay opacity)", at: source.location(of: value))
+        step.label = text
+      case _ where DisplaySettings.keys.contains(key):
+        do {
+          try step.display.set(key, to: try scalar(value, key: key))
+        } catch let error as NotebookError where error.location == nil {
+          throw NotebookError(error.message, at: source.location(of: value))
         }
-        step.alpha = alpha
-      case "dataset":
-        let text = try scalar(value, key: key)
-        guard datasetNames.contains(text) else {
-          throw NotebookError("no dataset named '\(text)' in the front matter" + Suggestions.hint(for: text, in: datasetNames),
-                              at: source.location(of: value))
-        }
-        step.dataset = text
+      case "methods" where name == BuiltInStep.compare:
+        step.columns = try columns(value)
+      case "queries" where name == NearestNeighbours.name && value.orderedPairs != nil:
+        // `queries: {dataset: fashion, per-class: 1}`: queries are images of the step's dataset.
+        queriesDataset = try datasetQueries(value, into: &step)
       default:
         guard known.contains(key) else {
           let hint = Suggestions.hint(for: key, in: known + Step.stepKeys)
@@ -82,8 +86,67 @@ struct StepParser {
         try checkSetting(key, of: step, at: source.location(of: value))
       }
     }
+    if let queriesDataset {
+      guard step.dataset == nil || step.dataset == queriesDataset.name else {
+        throw NotebookError("the queries come from the dataset the step searches ('\(step.dataset ?? "")'), not '\(queriesDataset.name)'",
+                            at: source.location(of: queriesDataset.node))
+      }
+      step.dataset = queriesDataset.name
+    }
+    if name == BuiltInStep.compare && step.columns.isEmpty {
+      throw NotebookError("compare needs `methods: [...]`, the map methods to show side by side", at: location)
+    }
     try checkAllSettings(step)
     return step
+  }
+
+  private func datasetName(_ node: Node) throws -> String {
+    let text = try scalar(node, key: "dataset")
+    guard datasetNames.contains(text) else {
+      throw NotebookError("no dataset named '\(text)' in the front matter" + Suggestions.hint(for: text, in: datasetNames),
+                          at: source.location(of: node))
+    }
+    return text
+  }
+
+  /// `queries: {dataset: NAME, per-class: N}` -> settings `queries: dataset`, `per-class: N`.
+  private func datasetQueries(_ node: Node, into step: inout Step) throws -> (name: String, node: Node) {
+    var found: (name: String, node: Node)?
+    for (key, keyNode, value) in node.orderedPairs ?? [] {
+      switch key {
+      case "dataset": found = (try datasetName(value), value)
+      case "per-class": step.settings["per-class"] = try value.stepValue(in: source, key: key)
+      default:
+        throw NotebookError("unknown key '\(key)' in queries" + Suggestions.hint(for: key, in: ["dataset", "per-class"]),
+                            at: source.location(of: keyNode))
+      }
+    }
+    guard let found else {
+      throw NotebookError("queries from a dataset name it: `queries: {dataset: NAME, per-class: 1}`", at: source.location(of: node))
+    }
+    step.settings["queries"] = .string("dataset")
+    try checkSetting("per-class", of: step, at: source.location(of: node))
+    return found
+  }
+
+  /// The columns of a `compare` step: each a map method, alone or with its own settings and display
+  /// keys (`{score-cam: {batch: 32}}`); images, targets and labels belong to the step.
+  private func columns(_ node: Node) throws -> [Step] {
+    guard case .sequence(let items) = node, !items.isEmpty else {
+      throw NotebookError("compare: 'methods' is a list of map methods, e.g. [grad-cam, {score-cam: {batch: 32}}]", at: source.location(of: node))
+    }
+    return try items.map { item in
+      let column = try parse(item)
+      let stepOnly = ["image", "images", "target", "targets", "dataset", "label"].filter { column.keyLocations[$0] != nil }
+      if let key = stepOnly.first {
+        throw NotebookError("compare: '\(key)' belongs to the compare step, not to one column", at: column.keyLocations[key] ?? column.location)
+      }
+      let type = MethodRegistry.all.first { $0.name == column.name }
+      guard let type, !(type is any EvaluationMethod.Type) else {
+        throw NotebookError("compare shows the maps of map methods (grad-cam, saliency, ...); '\(column.name)' makes none", at: column.location)
+      }
+      return column
+    }
   }
 
   private func settingNames(for name: String, at location: SourceLocation) throws -> [String] {
@@ -96,6 +159,7 @@ struct StepParser {
 
   /// Decodes the method with only `key` set, so a bad value is reported at its own position.
   private func checkSetting(_ key: String, of step: Step, at location: SourceLocation) throws {
+    if step.name == BuiltInStep.compare { return }
     if step.name == BuiltInStep.predict {
       guard case .int(let top) = step.settings[key], top >= 1 else {
         throw NotebookError("predict: 'top' must be a positive integer", at: location)
@@ -113,7 +177,7 @@ struct StepParser {
 
   /// Settings that are only wrong together (e.g. ranges) are reported at the step.
   private func checkAllSettings(_ step: Step) throws {
-    guard step.name != BuiltInStep.predict else { return }
+    guard !BuiltInStep.names.contains(step.name) else { return }
     do {
       _ = try StepMethods.make(step.name, settings: step.settings)
     } catch let error as NotebookError {

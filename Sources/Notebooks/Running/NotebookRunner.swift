@@ -58,35 +58,62 @@ struct NotebookRunner {
     let steps = notebook.steps
     var records: [StepRecord] = []
     for (index, step) in steps.enumerated() {
+      defer { EngineMemory.releaseIdleBuffers() }  // one step's idle buffers must not add to the next one's peak
       options.progress.step(index + 1, of: steps.count, "\(step.name) (\(step.location.fileAndLine))")
       let start = Date()
       let selected = try select(step, from: images)
-      let key = try CacheKeyMaterial(
-        toolVersion: options.toolVersion, modelSHA256: model.modelSHA256, labelsSHA256: model.labelsSHA256,
-        preprocess: model.preset.summary, step: step.name, settings: step.settings, imageSHA256: selected.map(\.sha256),
-        targets: step.targets, seed: front.seed, dataset: try step.dataset.map { try datasetKey($0) }).key()
-      if let cached = cache.load(key) {
-        cached.warnings?.forEach { options.progress.warn("\(step.location.fileAndLine): \($0)") }
-        records.append(StepRecord(step: step, output: cached, seconds: Date().timeIntervalSince(start), cacheHit: true))
-        continue
+      let output: StepOutput, cacheHit: Bool
+      if step.name == BuiltInStep.compare {
+        // Each column is the step it would be on its own, cached as such (a standalone grad-cam
+        // step with the same settings shares its result).
+        var columns: [StepOutput] = []
+        var allCached = true
+        for var column in step.columns {
+          (column.images, column.targets) = (step.images, step.targets)
+          let (columnOutput, hit) = try result(of: column, images: selected, model: model, classNames: classNames, cache: cache)
+          switch columnOutput.payload {
+          case .layerMaps, .pixelAttributions: break
+          default: throw NotebookError("compare shows maps; '\(column.name)' returns none", at: column.location)
+          }
+          columns.append(columnOutput)
+          allCached = allCached && hit
+        }
+        (output, cacheHit) = (StepOutput(payload: .comparison(columns), conventions: [["method", BuiltInStep.compare]],
+                                         imageNames: selected.map(\.name)), allCached)
+      } else {
+        (output, cacheHit) = try result(of: step, images: selected, model: model, classNames: classNames, cache: cache)
       }
-      let output: StepOutput
-      do {
-        output = try compute(step, images: selected, model: model, classNames: classNames)
-      } catch let error as NotebookError where error.location != nil {
-        throw error
-      } catch {
-        let message = (error as? NotebookError)?.message ?? "\(error)"
-        throw NotebookError("step '\(step.name)' failed: \(message)", at: step.location)
-      }
-      output.warnings?.forEach { options.progress.warn("\(step.location.fileAndLine): \($0)") }
-      cache.store(output, key: key)
-      records.append(StepRecord(step: step, output: output, seconds: Date().timeIntervalSince(start), cacheHit: false))
+      records.append(StepRecord(step: step, output: output, seconds: Date().timeIntervalSince(start), cacheHit: cacheHit))
     }
     let predictions = try manifestPredictions(images: images, model: model, cache: cache)
     let manifest = RunManifest(notebook: notebook, model: model, images: images, records: records,
                                predictions: predictions, toolVersion: options.toolVersion)
     return NotebookRun(notebook: notebook, images: images, records: records, predictions: predictions, manifest: manifest)
+  }
+
+  /// The step's output from the cache, or computed (and stored); true when it came from the cache.
+  private func result(of step: Step, images selected: [PreparedImage], model: ModelSource, classNames: [String]?,
+                      cache: StepCache) throws -> (StepOutput, Bool) {
+    let key = try CacheKeyMaterial(
+      toolVersion: options.toolVersion, modelSHA256: model.modelSHA256, labelsSHA256: model.labelsSHA256,
+      preprocess: model.preset.summary, step: step.name, settings: step.settings, imageSHA256: selected.map(\.sha256),
+      targets: step.targets, seed: notebook.frontMatter.seed, dataset: try step.dataset.map { try datasetKey($0) }).key()
+    if let cached = cache.load(key) {
+      cached.warnings?.forEach { options.progress.warn("\(step.location.fileAndLine): \($0)") }
+      return (cached, true)
+    }
+    let output: StepOutput
+    do {
+      output = try compute(step, images: selected, model: model, classNames: classNames)
+    } catch let error as NotebookError where error.location != nil {
+      throw error
+    } catch {
+      let message = (error as? NotebookError)?.message ?? "\(error)"
+      throw NotebookError("step '\(step.name)' failed: \(message)", at: step.location)
+    }
+    output.warnings?.forEach { options.progress.warn("\(step.location.fileAndLine): \($0)") }
+    cache.store(output, key: key)
+    return (output, false)
   }
 
   private func select(_ step: Step, from images: [PreparedImage]) throws -> [PreparedImage] {
@@ -172,7 +199,7 @@ struct NotebookRunner {
 enum Predictions {
   /// The `count` most probable classes of each image (softmax of the model output, as `convlens predict`).
   static func top(_ count: Int, images: [PreparedImage], model: LoadedModel) throws -> [ImagePrediction] {
-    let output = try model.network.forward(Tensor.batch(images.map(\.tensor))).output()  // [N, K]
+    let output = try model.network.forward(Tensor.batch(images.map(\.tensor)), mode: .fused).output()  // [N, K]
     let classes = output.count / max(images.count, 1)
     return images.enumerated().map { index, image in
       let row = Array(output.values[index * classes ..< (index + 1) * classes])

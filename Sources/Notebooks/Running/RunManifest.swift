@@ -17,6 +17,8 @@ struct RunManifest: Encodable {
     var step: String
     var location: String
     var settings: [String: StepValue]
+    /// `compare`: each column's method and settings (`method` is the method's name).
+    var columns: [[String: StepValue]]?
     var images: [String]
     var targets: [String]
     var seconds: Double
@@ -63,7 +65,9 @@ struct RunManifest: Encodable {
     steps = records.enumerated().map { index, record in
       StepEntry(index: index + 1, step: record.step.name,
                 location: record.step.location.line > 0 ? "\(file):\(record.step.location.line)" : file,
-                settings: record.step.settings, images: record.output.imageNames, targets: record.step.targets,
+                settings: record.step.settings,
+                columns: record.step.columns.isEmpty ? nil : record.step.columns.map { $0.settings.merging(["method": .string($0.name)]) { $1 } },
+                images: record.output.imageNames, targets: record.step.targets,
                 seconds: (record.seconds * 1000).rounded() / 1000, cacheHit: record.cacheHit,
                 warnings: record.output.warnings)
     }

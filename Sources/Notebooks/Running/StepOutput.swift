@@ -1,6 +1,7 @@
 // What a step produced, as plain Codable data: the cache stores it, so a prose edit re-renders
 // from disk without touching the model. A faithful copy of `Methods.MethodOutput` (one case per
-// payload, converted by one exhaustive switch) plus the notebook's own prediction tables.
+// payload, converted by one exhaustive switch) plus the notebook's own steps: prediction tables
+// and comparisons (one map output per column).
 import Engine
 import Foundation
 import Methods
@@ -78,20 +79,24 @@ struct StoredMatch: Codable, Equatable, Sendable {
   var thumbnail: Data
 }
 
-enum StoredPayload: Codable, Equatable, Sendable {
+indirect enum StoredPayload: Codable, Equatable, Sendable {
   case layerMaps(layer: String, layerShape: [Int], signed: Bool, items: [StoredMap])
-  case pixelAttributions(signed: Bool, reduction: String, items: [StoredMap])
+  case pixelAttributions(signed: Bool, reduction: String, gradientImage: Bool, items: [StoredMap])
   /// Cells [C, h, w] with values in [0, 1].
   case imageGrid(columns: Int, cells: [StoredTensor], captions: [String])
   /// points [N, 2]
   case embedding(points: StoredTensor, labels: [Int?], classNames: [String])
-  case neighbours(queries: [[StoredMatch]])
+  /// Per query its neighbours in feature space and (maybe empty) pixel space; `queryItems`: the
+  /// queries as dataset items (thumbnail, label, score 1) when they came from the dataset.
+  case neighbours(queries: [[StoredMatch]], pixelQueries: [[StoredMatch]], queryItems: [StoredMatch])
   case table(header: [String], rows: [[String]])
   case curve(xLabel: String, yLabel: String, series: [StoredSeries])
   /// Faithfulness numbers and sanity checks of another method's maps.
   case evaluation(StoredEvaluation)
   /// The notebook's `predict` step.
   case predictions([ImagePrediction])
+  /// The notebook's `compare` step: one map step's output per column, in order.
+  case comparison([StepOutput])
 }
 
 struct StoredSeries: Codable, Equatable, Sendable {
@@ -127,7 +132,8 @@ extension StepOutput {
         StoredMap(imageIndex: $0.imageIndex, target: StoredClass($0.target), values: StoredTensor($0.map), measurements: stored($0.measurements))
       })
     case .pixelAttributions(let attributions):
-      payload = .pixelAttributions(signed: attributions.signed, reduction: attributions.reduction.rawValue, items: attributions.items.map {
+      payload = .pixelAttributions(signed: attributions.signed, reduction: attributions.reduction.rawValue,
+                                   gradientImage: attributions.gradientImage, items: attributions.items.map {
         StoredMap(imageIndex: $0.imageIndex, target: StoredClass($0.target), values: StoredTensor($0.values), measurements: stored($0.measurements))
       })
     case .imageGrid(let grid):
@@ -136,16 +142,17 @@ extension StepOutput {
       payload = .embedding(points: StoredTensor(embedding.points), labels: embedding.labels, classNames: embedding.classNames)
     case .neighbours(let neighbours):
       guard let dataset else { throw NotebookError("the neighbours step needs a dataset (`dataset: NAME`)") }
-      payload = .neighbours(queries: try neighbours.queries.map { matches in
-        try matches.map { match in
-          // The picture the model saw when the dataset can show it, else the normalised tensor rescaled.
-          let thumbnail = try (dataset as? DescribedDataset).map { displayBytes(try $0.displayImage(at: match.datasetIndex), scaled: false) }
-            ?? displayBytes(try dataset.image(at: match.datasetIndex))
-          let label = dataset.label(at: match.datasetIndex).map { dataset.className(for: $0) } ?? "#\(match.datasetIndex)"
-          return StoredMatch(datasetIndex: match.datasetIndex, score: match.score, label: label,
-                             thumbnailWidth: thumbnail.width, thumbnailHeight: thumbnail.height, thumbnail: Data(thumbnail.rgb))
-        }
-      })
+      func stored(_ match: Neighbours.Match) throws -> StoredMatch {
+        // The picture the model saw when the dataset can show it, else the normalised tensor rescaled.
+        let thumbnail = shrunk(try (dataset as? DescribedDataset).map { displayBytes(try $0.displayImage(at: match.datasetIndex), scaled: false) }
+          ?? displayBytes(try dataset.image(at: match.datasetIndex)))
+        let label = dataset.label(at: match.datasetIndex).map { dataset.className(for: $0) } ?? "#\(match.datasetIndex)"
+        return StoredMatch(datasetIndex: match.datasetIndex, score: match.score, label: label,
+                           thumbnailWidth: thumbnail.width, thumbnailHeight: thumbnail.height, thumbnail: Data(thumbnail.rgb))
+      }
+      payload = .neighbours(queries: try neighbours.queries.map { try $0.map(stored) },
+                            pixelQueries: try neighbours.pixelQueries.map { try $0.map(stored) },
+                            queryItems: try (neighbours.queryIndices ?? []).map { try stored(Neighbours.Match(datasetIndex: $0, score: 1)) })
     case .table(let table):
       payload = .table(header: table.header, rows: table.rows)
     case .curve(let curve):
@@ -155,6 +162,25 @@ extension StepOutput {
       payload = .evaluation(StoredEvaluation(evaluation))
     }
   }
+}
+
+/// Thumbnails stored with neighbours are at most `side` pixels a side: box-averaged by the smallest
+/// whole factor that gets there (a grid tile is about 40 pt wide; 112 px stays sharp in print).
+func shrunk(_ picture: (width: Int, height: Int, rgb: [UInt8]), side: Int = 112) -> (width: Int, height: Int, rgb: [UInt8]) {
+  let factor = (max(picture.width, picture.height) + side - 1) / side
+  guard factor > 1 else { return picture }
+  let (width, height) = (picture.width / factor, picture.height / factor)
+  var rgb = [UInt8](repeating: 0, count: width * height * 3)
+  for y in 0..<height {
+    for x in 0..<width {
+      for c in 0..<3 {
+        var sum = 0
+        for dy in 0..<factor { for dx in 0..<factor { sum += Int(picture.rgb[((y * factor + dy) * picture.width + x * factor + dx) * 3 + c]) } }
+        rgb[(y * width + x) * 3 + c] = UInt8((sum + factor * factor / 2) / (factor * factor))
+      }
+    }
+  }
+  return (width, height, rgb)
 }
 
 /// A [C, H, W] (or [1, C, H, W]) image as RGB bytes: values in [0, 1] as they are (`scaled` false),

@@ -26,6 +26,8 @@ struct StoredEvaluation: Codable, Equatable, Sendable {
   }
   var method: String
   var signed: Bool
+  /// The judged pixel attributions' channel reduction (`ChannelReduction`); nil for CAM maps.
+  var reduction: String?
   var items: [Item]
   var summary: [StoredMeasurement]
 
@@ -35,6 +37,7 @@ struct StoredEvaluation: Codable, Equatable, Sendable {
     }
     method = evaluation.method
     signed = evaluation.signed
+    reduction = evaluation.reduction?.rawValue
     summary = stored(evaluation.summary)
     items = evaluation.items.map { item in
       Item(imageIndex: item.imageIndex, target: StoredClass(item.target), measurements: stored(item.measurements),

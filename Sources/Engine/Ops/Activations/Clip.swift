@@ -2,8 +2,9 @@
 /// Backward: the gradient passes where low < x < high. When low == 0 (a ReLU-like unit) and the
 /// rule applies to clips (ConvLens's default, `relu6: true`), the ReLU rule uses that mask:
 /// guided = 1[0 < x < 6]·1[g > 0]·g, deconvnet = max(g, 0).
-public final class Clip: ElementwiseActivation, @unchecked Sendable {
+public final class Clip: ElementwiseActivation, ExecutableOp, @unchecked Sendable {
   public let typeName = "Clip"
+  public let traits: OpTraits = .pointwise
   public let low: Float
   public let high: Float
   public init(low: Float = -.infinity, high: Float = .infinity) {
@@ -11,10 +12,10 @@ public final class Clip: ElementwiseActivation, @unchecked Sendable {
     self.high = high
   }
   var isReluLike: Bool { low == 0 }
-  public func forward(_ inputs: [Value]) throws -> [Value] {
+  func forward(_ inputs: [Value]) throws -> [Value] {
     Elementwise.activation(inputs) { x in min(max(x, low), high) }
   }
-  public func backward(_ pass: BackwardPass) throws -> [Value?] {
+  func backward(_ pass: BackwardPass) throws -> [Value?] {
     let rule = isReluLike && pass.rule.appliesToClip ? pass.rule.relu : .standard
     return try Elementwise.reluFamilyGradient(pass, low: low, high: high, rule: rule)
   }

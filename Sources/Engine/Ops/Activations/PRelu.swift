@@ -1,6 +1,7 @@
 /// y = x for x ≥ 0, slope·x otherwise, with a per-channel (or single) learned slope.
-public final class PRelu: Op, @unchecked Sendable {
+public final class PRelu: Op, ExecutableOp, @unchecked Sendable {
   public let typeName = "PRelu"
+  public let traits: OpTraits = .pointwise
   public let slope: [Float]   // [C] or [1]
   public init(slope: [Float]) { self.slope = slope }
   public var parameterCount: Int { slope.count }
@@ -30,9 +31,9 @@ public final class PRelu: Op, @unchecked Sendable {
     return x.shape.count == 4 ? out : out.reshaped(x.shape)
   }
 
-  public func forward(_ inputs: [Value]) throws -> [Value] { [try perChannel(inputs[0], nil)] }
+  func forward(_ inputs: [Value]) throws -> [Value] { [try perChannel(inputs[0], nil)] }
 
-  public func backward(_ pass: BackwardPass) throws -> [Value?] {
+  func backward(_ pass: BackwardPass) throws -> [Value?] {
     guard pass.needsGradient[0], let dy = pass.outputGradients[0] else { return [nil] }
     return [try perChannel(pass.inputs[0], dy)]
   }

@@ -1,11 +1,12 @@
 /// y = max(x, 0). Backward follows the pass's ReLU rule (standard, guided, deconvnet).
-public final class Relu: ElementwiseActivation, @unchecked Sendable {
+public final class Relu: ElementwiseActivation, ExecutableOp, @unchecked Sendable {
   public let typeName = "Relu"
+  public let traits: OpTraits = .pointwise
   public init() {}
-  public func forward(_ inputs: [Value]) throws -> [Value] {
+  func forward(_ inputs: [Value]) throws -> [Value] {
     Elementwise.activation(inputs) { x in max(x, 0) }
   }
-  public func backward(_ pass: BackwardPass) throws -> [Value?] {
+  func backward(_ pass: BackwardPass) throws -> [Value?] {
     try Elementwise.reluFamilyGradient(pass, low: 0, high: .infinity, rule: pass.rule.relu)
   }
 }

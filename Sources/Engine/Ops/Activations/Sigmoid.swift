@@ -1,13 +1,14 @@
 import Foundation
 
 /// y = 1 / (1 + e^−x); dy/dx = y(1 − y).
-public final class Sigmoid: ElementwiseActivation, @unchecked Sendable {
+public final class Sigmoid: ElementwiseActivation, ExecutableOp, @unchecked Sendable {
   public let typeName = "Sigmoid"
+  public let traits: OpTraits = .pointwise
   public init() {}
-  public func forward(_ inputs: [Value]) throws -> [Value] {
+  func forward(_ inputs: [Value]) throws -> [Value] {
     Elementwise.activation(inputs) { x in 1 / (1 + exp(-x)) }
   }
-  public func backward(_ pass: BackwardPass) throws -> [Value?] {
+  func backward(_ pass: BackwardPass) throws -> [Value?] {
     try Elementwise.activationGradient(pass) { x, y, gradient in gradient * y * (1 - y) }
   }
 }

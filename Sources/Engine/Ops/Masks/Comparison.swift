@@ -1,7 +1,8 @@
 /// Comparisons and logical ops with ONNX (NumPy) broadcasting, on run-time tensors: Equal, Less,
 /// LessOrEqual, Greater, GreaterOrEqual, And, Or, Xor. Booleans are floats 0 / 1 (any non-zero float
 /// is true for And/Or/Xor). A mask is piecewise constant in its operands: no gradient flows back.
-public final class Comparison: Op, @unchecked Sendable {
+public final class Comparison: Op, ExecutableOp, @unchecked Sendable {
+  public let traits: OpTraits = .pointwise
   public enum Kind: String, Sendable {
     case equal = "Equal", less = "Less", lessOrEqual = "LessOrEqual", greater = "Greater"
     case greaterOrEqual = "GreaterOrEqual", and = "And", or = "Or", xor = "Xor"
@@ -28,9 +29,9 @@ public final class Comparison: Op, @unchecked Sendable {
     }
   }
 
-  public func forward(_ inputs: [Value]) throws -> [Value] {
+  func forward(_ inputs: [Value]) throws -> [Value] {
     [try Broadcasting.binary(inputs[0], inputs[1]) { a, b in holds(a, b) ? 1 : 0 }]
   }
 
-  public func backward(_ pass: BackwardPass) throws -> [Value?] { [nil, nil] }
+  func backward(_ pass: BackwardPass) throws -> [Value?] { [nil, nil] }
 }

@@ -1,8 +1,9 @@
 /// ONNX Where(condition, x, y) with three-way broadcasting: out = condition ≠ 0 ? x : y, the masked
 /// fill of `masked_fill` and of attention masks. Backward: dy flows to the chosen branch only,
 /// dx = reduce(1[c] · dy), dy_y = reduce(1[¬c] · dy); never to the condition.
-public final class Where: Op, @unchecked Sendable {
+public final class Where: Op, ExecutableOp, @unchecked Sendable {
   public let typeName = "Where"
+  public let traits: OpTraits = .pointwise
   public init() {}
 
   public func outputShapes(_ inputShapes: [[Int]]) throws -> [[Int]] {
@@ -16,7 +17,7 @@ public final class Where: Op, @unchecked Sendable {
     return (plain, plain.map { Broadcasting.offsets(of: $0.shape, in: shape) }, shape)
   }
 
-  public func forward(_ inputs: [Value]) throws -> [Value] {
+  func forward(_ inputs: [Value]) throws -> [Value] {
     let (plain, offsets, shape) = try layout(inputs)
     let out = Value(uninitialized: shape)
     defer { withExtendedLifetime(plain) {} }  // pooled buffers: keep alive while their pointers are used
@@ -27,7 +28,7 @@ public final class Where: Op, @unchecked Sendable {
     return [out]
   }
 
-  public func backward(_ pass: BackwardPass) throws -> [Value?] {
+  func backward(_ pass: BackwardPass) throws -> [Value?] {
     guard let dyValue = pass.outputGradients[0] else { return [nil, nil, nil] }
     let (plain, offsets, shape) = try layout(pass.inputs)
     let dy = try Reorder.value(dyValue, to: .plain)

@@ -4,7 +4,8 @@ import Foundation
 /// - approximate none: y = x·Φ(x) = ½x(1 + erf(x/√2)); dy/dx = Φ(x) + x·φ(x), φ(x) = e^(−x²/2)/√(2π).
 /// - approximate tanh: y = ½x(1 + tanh(u)), u = √(2/π)(x + 0.044715x³);
 ///   dy/dx = ½(1 + tanh u) + ½x(1 − tanh² u)·√(2/π)(1 + 3·0.044715x²).
-public final class Gelu: ElementwiseActivation, @unchecked Sendable {
+public final class Gelu: ElementwiseActivation, ExecutableOp, @unchecked Sendable {
+  public let traits: OpTraits = .pointwise
   public enum Approximation: String, Sendable { case none, tanh }
   public let typeName = "Gelu"
   public let approximation: Approximation
@@ -14,7 +15,7 @@ public final class Gelu: ElementwiseActivation, @unchecked Sendable {
   private static let inverseSqrtTwo: Float = 0.7071067812  // 1/√2
   private static let inverseSqrtTwoPi: Float = 0.3989422804  // 1/√(2π)
 
-  public func forward(_ inputs: [Value]) throws -> [Value] {
+  func forward(_ inputs: [Value]) throws -> [Value] {
     switch approximation {
     case .none:
       return Elementwise.activation(inputs) { x in 0.5 * x * (1 + erf(x * Gelu.inverseSqrtTwo)) }
@@ -25,7 +26,7 @@ public final class Gelu: ElementwiseActivation, @unchecked Sendable {
     }
   }
 
-  public func backward(_ pass: BackwardPass) throws -> [Value?] {
+  func backward(_ pass: BackwardPass) throws -> [Value?] {
     switch approximation {
     case .none:
       return try Elementwise.activationGradient(pass) { x, _, gradient in

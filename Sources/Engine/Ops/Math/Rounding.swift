@@ -1,13 +1,14 @@
 /// Ceil, Floor and Round (half to even, as ONNX Round) and Sign: piecewise constant, so their
 /// derivative is 0 wherever it exists; backward sends no gradient (TF-"same" padding sizes computed
 /// with Ceil on activations never carry one).
-public final class Rounding: ElementwiseActivation, @unchecked Sendable {
+public final class Rounding: ElementwiseActivation, ExecutableOp, @unchecked Sendable {
+  public let traits: OpTraits = .pointwise
   public enum Kind: String, Sendable { case ceil = "Ceil", floor = "Floor", round = "Round", sign = "Sign" }
   public let kind: Kind
   public var typeName: String { kind.rawValue }
   public init(_ kind: Kind) { self.kind = kind }
 
-  public func forward(_ inputs: [Value]) throws -> [Value] {
+  func forward(_ inputs: [Value]) throws -> [Value] {
     switch kind {
     case .ceil: return Elementwise.activation(inputs) { x in x.rounded(.up) }
     case .floor: return Elementwise.activation(inputs) { x in x.rounded(.down) }
@@ -16,5 +17,5 @@ public final class Rounding: ElementwiseActivation, @unchecked Sendable {
     }
   }
 
-  public func backward(_ pass: BackwardPass) throws -> [Value?] { [nil] }
+  func backward(_ pass: BackwardPass) throws -> [Value?] { [nil] }
 }

@@ -1,17 +1,13 @@
 /// matplotlib's colormaps, sampled identically: value v in [0, 1] picks lookup entry
 /// min(⌊v · 256⌋, 255) (matplotlib's `Colormap.__call__` for floats); NaN and values outside [0, 1]
 /// are clamped to the end colours.
-public enum Colormap: String, Sendable, CaseIterable, Decodable {
+public enum Colormap: String, Sendable, CaseIterable {
   case viridis, jet, inferno, turbo, rdbu = "RdBu", gray
 
   /// Accepts any capitalisation ("rdbu", "Viridis").
   public static func named(_ name: String) throws -> Colormap {
     if let found = allCases.first(where: { $0.rawValue.lowercased() == name.lowercased() }) { return found }
-    throw MethodError("unknown colormap '\(name)'; choose one of \(allCases.map(\.rawValue).joined(separator: ", "))")
-  }
-
-  public init(from decoder: Decoder) throws {
-    self = try Colormap.named(try decoder.singleValueContainer().decode(String.self))
+    throw NotebookError("unknown colormap '\(name)'" + Suggestions.hint(for: name, in: allCases.map(\.rawValue)))
   }
 
   var table: [Float] {

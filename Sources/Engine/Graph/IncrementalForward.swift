@@ -1,11 +1,12 @@
-import Engine
-
 /// A rectangle of a feature map, half-open: rows top..<bottom, columns left..<right.
-struct Region: Equatable, Sendable {
-  var top: Int, left: Int, bottom: Int, right: Int
-  var height: Int { bottom - top }
-  var width: Int { right - left }
-  var isEmpty: Bool { bottom <= top || right <= left }
+public struct Region: Equatable, Sendable {
+  public var top: Int, left: Int, bottom: Int, right: Int
+  public init(top: Int, left: Int, bottom: Int, right: Int) {
+    (self.top, self.left, self.bottom, self.right) = (top, left, bottom, right)
+  }
+  public var height: Int { bottom - top }
+  public var width: Int { right - left }
+  public var isEmpty: Bool { bottom <= top || right <= left }
   func union(_ other: Region) -> Region {
     Region(top: min(top, other.top), left: min(left, other.left), bottom: max(bottom, other.bottom), right: max(right, other.right))
   }
@@ -24,8 +25,9 @@ struct Region: Equatable, Sendable {
 /// a fifth of a map, the copies run whole, still batched, and from the next block boundary on (one
 /// tensor crossing) the rest of the network runs as one fused forward pass. Exact: every output is
 /// computed from the same inputs as in the full pass; only positions no window reaches are taken
-/// from the original.
-final class IncrementalForward {
+/// from the original. Which nodes crop: those with a `window` whose padding is a value (Conv, MaxPool)
+/// and the pointwise ones (`OpTraits.pointwise`); every other node runs on whole tensors.
+public final class IncrementalForward {
   /// A tensor of the B occluded runs: the original except in one region per run, or wholly new.
   enum Changed {
     case patches([Region], Tensor)  // [B, C, h, w]: region i of run i (all regions h × w)
@@ -35,30 +37,27 @@ final class IncrementalForward {
   /// Above this fraction of a map, a region is computed whole (cropping costs more than it saves).
   /// Measured (occlusion 32/16, batch 16): 0.2 beat 0.55, 0.35, 0.1 and 0.05 on both EfficientNet-Lite0
   /// and ResNet-18, because whole tensors soon reach a block boundary and the rest runs fused.
-  static let wholeFraction = 0.2
+  public static let wholeFraction = 0.2
 
-  let network: Network
-  let scoreName: String
+  public let network: Network
+  /// The tensor whose rows `scores` returns ([1, K] for the unoccluded image).
+  public let scoreName: String
   private var originals: [String: Tensor] = [:]
   private var shapes: [String: [Int]] = [:]
   /// Padding-free copies of Conv / MaxPool nodes, by node index (their primitives are cached per shape).
-  private var variants: [Int: any Op] = [:]
+  private var variants: [Int: any ExecutableOp] = [:]
   /// Block boundaries: node index -> the one tensor made before it that nodes from there on read.
   private let boundaries: [Int: String]
   /// The network from a boundary on, as its own network whose input is the crossing tensor (made on first use).
   private var tails: [Int: Network] = [:]
   /// How many batches finished through a fused tail (tests check the path is taken).
-  private(set) var fusedTailRuns = 0
+  public private(set) var fusedTailRuns = 0
 
-  /// Ops that act position by position (outputs at (i, j) read inputs at (i, j) only, with
-  /// per-channel or scalar broadcasts).
-  static let pointwise: Set<String> = ["Relu", "Clip", "HardSwish", "HardSigmoid", "Sigmoid", "Tanh", "LeakyRelu", "PRelu",
-                                       "BatchNormalization", "Add", "Sub", "Mul", "Div", "Identity", "Dropout", "Elu", "Selu"]
-
-  /// `image`: [1, C, H, W], the unoccluded input.
-  init(network: Network, image: Tensor) throws {
+  /// `image`: [1, C, H, W], the unoccluded input; `scoreName`: the tensor to score copies by.
+  public init(network: Network, image: Tensor, scoreName: String) throws {
+    guard network.producer[scoreName] != nil else { throw EngineError("no node produces the score tensor '\(scoreName)'") }
     self.network = network
-    scoreName = ClassScores.tensorName(network)
+    self.scoreName = scoreName
     let trace = try network.forward(image)
     shapes = try network.shapes(forInput: image.shape)
     for name in network.tensorNames { originals[name] = try trace.tensor(named: name) }
@@ -76,22 +75,22 @@ final class IncrementalForward {
                          constants: network.constants)
       tails[boundary] = tail
     }
-    let input = PartialForward.plainTensor(value)
+    let input = try value.tensor()
     fusedTailRuns += 1
-    return ClassScores.rows(try tail.forward(input, mode: .fused, keeping: [scoreName]).tensor(named: scoreName))
+    return try tail.forward(input, mode: .fused, keeping: [scoreName]).tensor(named: scoreName).rows
   }
 
   /// The original score row.
-  var originalScores: [Float] { originals[scoreName]?.values ?? [] }
+  public var originalScores: [Float] { originals[scoreName]?.values ?? [] }
 
   /// The score row with `region` of the input replaced by `occluded` ([1, C, h, w]).
-  func scores(replacing region: Region, with occluded: Tensor) throws -> [Float] {
+  public func scores(replacing region: Region, with occluded: Tensor) throws -> [Float] {
     try scores(replacing: [region], with: occluded)[0]
   }
 
   /// Score rows of B copies of the image, copy i with `regions[i]` replaced by item i of `patches`
   /// ([B, C, h, w]; every region h × w).
-  func scores(replacing regions: [Region], with patches: Tensor) throws -> [[Float]] {
+  public func scores(replacing regions: [Region], with patches: Tensor) throws -> [[Float]] {
     var changed: [String: Changed] = [network.inputName: .patches(regions, patches)]
     for (index, node) in network.nodes.enumerated() {
       // Past a block boundary whose one crossing tensor changed whole, the rest is an ordinary
@@ -104,19 +103,19 @@ final class IncrementalForward {
       for (name, value) in zip(node.outputs, outputs) { changed[name] = value }
     }
     guard let result = changed[scoreName] else { return Array(repeating: originalScores, count: regions.count) }
-    return ClassScores.rows(PartialForward.plainTensor(whole(scoreName, result)))
+    return try whole(scoreName, result).tensor().rows
   }
 
   private func run(_ node: Node, index: Int, changed: [String: Changed], count: Int) throws -> [Changed] {
     let outputShape = shapes[node.outputs[0]] ?? []
-    if outputShape.count == 4, let window = Window(node.op, inputShape: shapes[node.inputs[0]] ?? []),
+    if outputShape.count == 4, let window = node.op.window, shapes[node.inputs[0]]?.count == 4,
        case .patches(let dirty, let data)? = changed[node.inputs[0]],
        node.inputs.dropFirst().allSatisfy({ changed[$0] == nil }),
        let result = try runWindowed(node, index: index, window: window, dirty: dirty, data: data, outputShape: outputShape) {
       return [result]
     }
-    if IncrementalForward.pointwise.contains(node.op.typeName), node.outputs.count == 1, outputShape.count == 4,
-       let result = try runPointwise(node, changed: changed, outputShape: outputShape, count: count) {
+    if node.op.isPointwise, node.outputs.count == 1, outputShape.count == 4,
+       let result = try runPointwise(node, index: index, changed: changed, outputShape: outputShape) {
       return [result]
     }
     // Anything else: whole tensors of the B runs in, whole tensors out, kept in the engine's layout
@@ -130,19 +129,21 @@ final class IncrementalForward {
       }
       return Value(original(name))
     }
-    return try node.op.forward(inputs).map { .whole($0) }
+    return try network.forward(node: index, inputs).map { .whole($0) }
   }
 
   /// A Conv or max-pool node: only the outputs whose window meets each run's region, in one batch.
-  /// Nil when the regions cover most of the output (then the node runs whole).
-  private func runWindowed(_ node: Node, index: Int, window: Window, dirty: [Region], data: Tensor,
+  /// Nil when the regions cover most of the output (then the node runs whole), or when the padding is
+  /// no value a crop can be filled with (average pooling).
+  private func runWindowed(_ node: Node, index: Int, window: SlidingWindow, dirty: [Region], data: Tensor,
                            outputShape: [Int]) throws -> Changed? {
-    guard window.fill != nil else { return nil }
+    guard let fill = window.paddingValue else { return nil }
     let inputShape = shapes[node.inputs[0]] ?? []
+    let padBegin = window.pads(for: Array(inputShape[2...3])).begin, extent = window.extent
     // Per axis: each run's output range [low, high] (output o reads input [o·s − pb, o·s − pb + extent)).
     var ranges: [[(Int, Int)]] = [[], []]
     for axis in 0..<2 {
-      let s = window.strides[axis], pb = window.padBegin[axis], extent = window.extent[axis], outSize = outputShape[axis + 2]
+      let s = window.strides[axis], pb = padBegin[axis], extent = extent[axis], outSize = outputShape[axis + 2]
       for region in dirty {
         let (r0, r1) = axis == 0 ? (region.top, region.bottom) : (region.left, region.right)
         let low = max(0, floorDivide(r0 + pb - extent, s) + 1), high = min(outSize - 1, floorDivide(r1 + pb - 1, s))
@@ -157,30 +158,33 @@ final class IncrementalForward {
     for run in dirty.indices {
       let top = min(ranges[0][run].0, outHeight - size[0]), left = min(ranges[1][run].0, outWidth - size[1])
       outRegions.append(Region(top: top, left: left, bottom: top + size[0], right: left + size[1]))
-      let inTop = top * window.strides[0] - window.padBegin[0], inLeft = left * window.strides[1] - window.padBegin[1]
-      inRegions.append(Region(top: inTop, left: inLeft, bottom: inTop + (size[0] - 1) * window.strides[0] + window.extent[0],
-                              right: inLeft + (size[1] - 1) * window.strides[1] + window.extent[1]))
+      let inTop = top * window.strides[0] - padBegin[0], inLeft = left * window.strides[1] - padBegin[1]
+      inRegions.append(Region(top: inTop, left: inLeft, bottom: inTop + (size[0] - 1) * window.strides[0] + extent[0],
+                              right: inLeft + (size[1] - 1) * window.strides[1] + extent[1]))
     }
-    let crops = batchCrops(node.inputs[0], shape: inputShape, regions: inRegions, dirty: dirty, data: data, fill: window.fill ?? 0)
-    let op: any Op
+    let crops = batchCrops(node.inputs[0], shape: inputShape, regions: inRegions, dirty: dirty, data: data, fill: fill)
+    let op: any ExecutableOp
     if let cached = variants[index] {
       op = cached
     } else {
-      op = try window.paddingFree(node.op)
+      guard let windowed = network.executables[index] as? any WindowedOp else {
+        throw EngineError("incremental run: node '\(node.name)' (\(node.op.typeName)) has a window but no padding-free form")
+      }
+      op = try windowed.withoutPadding()
       variants[index] = op
     }
     var inputs = [Value(crops)]
     for name in node.inputs.dropFirst() { inputs.append(name.isEmpty ? Value(zeros: [0]) : Value(original(name))) }
-    let output = PartialForward.plainTensor(try op.forward(inputs)[0])
+    let output = try op.forward(inputs)[0].tensor()
     guard output.shape == [dirty.count, outputShape[1], size[0], size[1]] else {
-      throw MethodError("incremental occlusion: node '\(node.name)' gave \(output.shape) for regions of \(size); use incremental: false")
+      throw EngineError("incremental run: node '\(node.name)' gave \(output.shape) for regions of \(size); run whole copies instead")
     }
     return .patches(outRegions, output)
   }
 
   /// A position-by-position node: each run's region is the union of its changed inputs' regions,
   /// widened to a common size; every same-size input is cropped there, the rest broadcast.
-  private func runPointwise(_ node: Node, changed: [String: Changed], outputShape: [Int], count: Int) throws -> Changed? {
+  private func runPointwise(_ node: Node, index: Int, changed: [String: Changed], outputShape: [Int]) throws -> Changed? {
     let spatial = Array(outputShape.suffix(2))
     var unions: [Region]?
     for name in node.inputs where changed[name] != nil {
@@ -203,7 +207,7 @@ final class IncrementalForward {
       }
       return Value(batchCrops(name, shape: shape, regions: regions, dirty: nil, data: nil, fill: 0))
     }
-    return .patches(regions, PartialForward.plainTensor(try node.op.forward(inputs)[0]))
+    return .patches(regions, try network.forward(node: index, inputs)[0].tensor())
   }
 
   private func original(_ name: String) -> Tensor {
@@ -266,50 +270,4 @@ final class IncrementalForward {
 }
 
 /// floor(a / b) for b > 0.
-func floorDivide(_ a: Int, _ b: Int) -> Int { a >= 0 ? a / b : -((-a + b - 1) / b) }
-
-/// The sliding-window geometry of a Conv or pooling op, and a padding-free copy of it that runs on
-/// crops whose out-of-map part is filled with the padding value (`fill`: 0 for Conv, −∞ for MaxPool;
-/// nil for average pooling, whose border divisor a crop cannot reproduce).
-struct Window {
-  let strides: [Int], extent: [Int], padBegin: [Int]
-  let fill: Float?
-
-  init?(_ op: any Op, inputShape: [Int]) {
-    guard inputShape.count == 4 else { return nil }
-    if let conv = op as? Conv {
-      strides = conv.strides
-      extent = (0..<2).map { (conv.kernel[$0] - 1) * conv.dilations[$0] + 1 }
-      padBegin = conv.pads(forSpatial: [inputShape[2], inputShape[3]]).begin
-      fill = 0
-    } else if let pool = op as? Pool {
-      strides = pool.strides
-      extent = (0..<2).map { (pool.kernel[$0] - 1) * pool.dilations[$0] + 1 }
-      fill = pool.kind == .max ? -Float.infinity : nil
-      switch pool.padding {
-      case .explicit(let begin, _): padBegin = begin
-      case .valid: padBegin = [0, 0]
-      case .sameUpper, .sameLower:
-        padBegin = (0..<2).map { axis in
-          let size = inputShape[axis + 2], stride = pool.strides[axis]
-          let extent = (pool.kernel[axis] - 1) * pool.dilations[axis] + 1
-          let total = max(0, ((size + stride - 1) / stride - 1) * stride + extent - size)
-          return pool.padding == .sameUpper ? total / 2 : total - total / 2
-        }
-      }
-    } else {
-      return nil
-    }
-  }
-
-  /// The same op without padding (its crops carry their own).
-  func paddingFree(_ op: any Op) throws -> any Op {
-    let none = Conv.Padding.explicit(begin: [0, 0], end: [0, 0])
-    if let conv = op as? Conv {
-      return try Conv(weights: conv.weights, bias: conv.bias, strides: conv.strides, dilations: conv.dilations, padding: none, group: conv.group)
-    }
-    guard let pool = op as? Pool else { throw MethodError("incremental occlusion: no windowed variant of \(op.typeName)") }
-    return try Pool(kind: pool.kind, kernel: pool.kernel, strides: pool.strides, dilations: pool.dilations,
-                    padding: none, ceilMode: false, countIncludePad: pool.countIncludePad)
-  }
-}
+private func floorDivide(_ a: Int, _ b: Int) -> Int { a >= 0 ? a / b : -((-a + b - 1) / b) }
