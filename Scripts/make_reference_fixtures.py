@@ -14,7 +14,7 @@ References (all on the networks of Scripts/reference_fixture_networks.py, at the
   ConvLens's default) to the input and to an intermediate tensor; activations and the gradient at the CAM
   layer; guided Grad-CAM with ConvLens's defaults (ReLU6 rule, bilinear upsampling).
 - by hand: CAM = ReLU(Σ_k W[c, k] A^k) with the final linear layer's weights (no library has it).
-Conventions follow ConvLens's METHODS.md; where a library leaves a choice open the script takes
+Conventions follow ConvLens's (its method files and ARCHITECTURE.md); where a library leaves a choice open the script takes
 ConvLens's (Eigen-CAM's sign: positive correlation with the mean activation over channels).
 
 `cases.json` lists every map case (method, ConvLens settings, reference file, what produced it) and

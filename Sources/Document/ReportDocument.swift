@@ -46,6 +46,42 @@ public indirect enum Block: Sendable, Equatable, Codable {
   case pageBreak
 }
 
+extension Block {
+  /// The counters that number blocks: figures, grids and charts share the figure counter ("그림 3"),
+  /// tables have their own.
+  public enum Counter: Sendable, Hashable { case figure, table }
+
+  /// The counter that numbers this block; nil for blocks without a number.
+  public var counter: Counter? {
+    switch self {
+    case .figure, .grid, .chart: return .figure
+    case .table: return .table
+    case .heading, .markdown, .pageBreak: return nil
+    }
+  }
+
+  /// The name prose refers to the block by (`@fig-gradcam`, see `FigureReference`): figures, grids
+  /// and charts have one; setting it on another block changes nothing.
+  public var label: String? {
+    get {
+      switch self {
+      case .figure(let figure): return figure.label
+      case .grid(let grid): return grid.label
+      case .chart(let chart): return chart.label
+      case .heading, .markdown, .table, .pageBreak: return nil
+      }
+    }
+    set {
+      switch self {
+      case .figure(var figure): figure.label = newValue; self = .figure(figure)
+      case .grid(var grid): grid.label = newValue; self = .grid(grid)
+      case .chart(var chart): chart.label = newValue; self = .chart(chart)
+      case .heading, .markdown, .table, .pageBreak: break
+      }
+    }
+  }
+}
+
 /// A table of plain-text cells (no Markdown inside; use `.markdown` with a GFM table for that).
 public struct Table: Sendable, Equatable, Codable {
   public var header: [String]

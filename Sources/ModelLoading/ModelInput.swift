@@ -74,11 +74,3 @@ public struct ModelInput: Sendable {
     return batches
   }
 }
-
-/// Softmax of a logit row, computed in Double for stability.
-public func softmax(_ logits: [Float]) -> [Float] {
-  guard let largest = logits.max() else { return [] }
-  let exps = logits.map { Foundation.exp(Double($0 - largest)) }
-  let total = exps.reduce(0, +)
-  return exps.map { Float($0 / total) }
-}

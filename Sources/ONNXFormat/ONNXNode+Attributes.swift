@@ -25,11 +25,6 @@ extension ONNXNode {
     return nil
   }
 
-  public func floatsAttribute(_ name: String) -> [Float]? {
-    if case .floats(let values)? = attributes[name] { return values }
-    return nil
-  }
-
   public func tensorAttribute(_ name: String) -> ONNXConstant? {
     if case .tensor(let value)? = attributes[name] { return value }
     return nil

@@ -216,14 +216,4 @@ enum MarkdownParser {
     }
     return result
   }
-
-  /// cmark-gfm's HTML for inline content alone (used for heading text), from a fresh parse.
-  static func inlineHTML(_ source: String) -> String {
-    guard let paragraph = parse(source).first else { return "" }
-    var html = paragraph.html.trimmingCharacters(in: .whitespacesAndNewlines)
-    if html.hasPrefix("<p>") && html.hasSuffix("</p>") {
-      html = String(html.dropFirst(3).dropLast(4))
-    }
-    return html
-  }
 }

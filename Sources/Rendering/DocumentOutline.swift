@@ -1,5 +1,6 @@
 // Numbering shared by both backends: headings (1, 1.1, 1.1.1), figures and tables, and the split of
-// Markdown prose into top-level blocks so headings written as `## ...` are numbered like explicit ones.
+// Markdown prose into top-level pieces so headings written as `## ...` are numbered like explicit ones.
+// The outline does not mirror the document's blocks: it wraps each one with what it adds.
 import Document
 
 struct NumberedHeading: Sendable {
@@ -9,21 +10,24 @@ struct NumberedHeading: Sendable {
   /// "2.1" for levels 1...3, "" deeper.
   let number: String
   let text: String
-  /// HTML id, e.g. "sec-2-1".
-  let anchor: String
+
+  /// HTML id, e.g. "sec-2-1" ("sec-u4" for the fourth heading, unnumbered).
+  var anchor: String { number.isEmpty ? "sec-u\(index + 1)" : "sec-" + number.replacingOccurrences(of: ".", with: "-") }
   /// Levels 1 and 2 are listed in the table of contents and the PDF outline.
   var inContents: Bool { level <= 2 }
 }
 
-enum OutlineItem: Sendable {
-  case heading(NumberedHeading)
-  /// One top-level Markdown block other than a heading.
-  case markdown(MarkdownNode)
-  case figure(Figure, number: Int)
-  case grid(Grid, number: Int)
-  case chart(Chart, number: Int)
-  case table(Table, number: Int)
-  case pageBreak
+/// One block of the document with its number (on the block's counter, 0 without one) and, for a
+/// heading or Markdown block, its text in reading order.
+struct OutlineItem: Sendable {
+  enum Text: Sendable {
+    case heading(NumberedHeading)
+    /// One top-level Markdown node other than a heading.
+    case prose(MarkdownNode)
+  }
+  let block: Block
+  let number: Int
+  let text: [Text]
 }
 
 /// Words the report prints, in the document's language (Korean or English).
@@ -54,16 +58,33 @@ struct DocumentOutline: Sendable {
   init(_ document: ReportDocument) {
     self.document = document
     words = ReportWords(language: document.language)
-    var items: [OutlineItem] = []
-    var headings: [NumberedHeading] = []
-    var counters = [0, 0, 0]
-    var figureCount = 0
-    var tableCount = 0
-
+    let references = DocumentOutline.figureReferences(document.blocks, word: words.figure)
+    // Each block's text, Markdown parsed once: headings as (level, text), the other nodes as they are.
+    var counts: [Block.Counter: Int] = [:]
+    let parsed = document.blocks.map { block -> (block: Block, number: Int, text: [ParsedText]) in
+      var number = 0
+      if let counter = block.counter {
+        counts[counter, default: 0] += 1
+        number = counts[counter] ?? 0
+      }
+      switch block {
+      case .heading(let level, let text):
+        return (block, number, [.heading(level, text)])
+      case .markdown(let source):
+        return (block, number, MarkdownParser.parse(source, references: references).map {
+          $0.type == "heading" ? .heading($0.headingLevel, $0.plainText) : .prose($0)
+        })
+      case .figure, .grid, .chart, .table, .pageBreak:
+        return (block, number, [])
+      }
+    }
     // Notes often keep `#` for the title and start sections at `##`: the shallowest heading level
     // used becomes level 1, so sections are numbered 1, 2 rather than 0.1, 0.2.
-    let shallowest = DocumentOutline.shallowestHeadingLevel(document.blocks)
-    func addHeading(level: Int, text: String) {
+    let levels = parsed.flatMap(\.text).compactMap { if case .heading(let level, _) = $0 { return level } else { return nil } }
+    let shallowest = max(1, min(6, levels.min() ?? 6))
+    var headings: [NumberedHeading] = []
+    var counters = [0, 0, 0]
+    func numbered(level: Int, text: String) -> NumberedHeading {
       let clamped = min(max(level - shallowest + 1, 1), 6)
       var number = ""
       if clamped <= 3 {
@@ -71,81 +92,39 @@ struct DocumentOutline: Sendable {
         for deeper in clamped..<3 { counters[deeper] = 0 }
         number = counters[0..<clamped].map(String.init).joined(separator: ".")
       }
-      let anchor = number.isEmpty ? "sec-u\(headings.count + 1)" : "sec-" + number.replacingOccurrences(of: ".", with: "-")
-      let heading = NumberedHeading(index: headings.count, level: clamped, number: number, text: text, anchor: anchor)
+      let heading = NumberedHeading(index: headings.count, level: clamped, number: number, text: text)
       headings.append(heading)
-      items.append(.heading(heading))
+      return heading
     }
-
-    let references = DocumentOutline.figureReferences(document.blocks, word: words.figure)
-    for block in document.blocks {
-      switch block {
-      case .heading(let level, let text):
-        addHeading(level: level, text: text)
-      case .markdown(let source):
-        for node in MarkdownParser.parse(source, references: references) {
-          if node.type == "heading" {
-            addHeading(level: node.headingLevel, text: node.plainText)
-          } else {
-            items.append(.markdown(node))
-          }
+    items = parsed.map { entry in
+      OutlineItem(block: entry.block, number: entry.number, text: entry.text.map { piece in
+        switch piece {
+        case .heading(let level, let text): return .heading(numbered(level: level, text: text))
+        case .prose(let node): return .prose(node)
         }
-      case .figure(let figure):
-        figureCount += 1
-        items.append(.figure(figure, number: figureCount))
-      case .grid(let grid):
-        figureCount += 1
-        items.append(.grid(grid, number: figureCount))
-      case .chart(let chart):
-        figureCount += 1
-        items.append(.chart(chart, number: figureCount))
-      case .table(let table):
-        tableCount += 1
-        items.append(.table(table, number: tableCount))
-      case .pageBreak:
-        items.append(.pageBreak)
-      }
+      })
     }
-    self.items = items
     self.headings = headings
+  }
+
+  /// A piece of text before its heading is numbered.
+  private enum ParsedText {
+    case heading(Int, String)
+    case prose(MarkdownNode)
   }
 }
 
 extension DocumentOutline {
-  /// Label -> ("그림 12", "fig-12") for every labelled figure, grid and chart, numbered as above
-  /// (one counter for all three); the link text keeps word and number on one line.
+  /// Label -> ("그림 12", "fig-12") for every labelled block on the figure counter (figures, grids
+  /// and charts, numbered as above); the link text keeps word and number on one line.
   static func figureReferences(_ blocks: [Block], word: String) -> [String: (text: String, anchor: String)] {
     var references: [String: (text: String, anchor: String)] = [:]
     var number = 0
-    for block in blocks {
-      let label: String?
-      switch block {
-      case .figure(let figure): label = figure.label
-      case .grid(let grid): label = grid.label
-      case .chart(let chart): label = chart.label
-      case .heading, .markdown, .table, .pageBreak: continue
-      }
+    for block in blocks where block.counter == .figure {
       number += 1
-      if let label, references[label] == nil { references[label] = ("\(word)\u{00A0}\(number)", "fig-\(number)") }
+      if let label = block.label, references[label] == nil { references[label] = ("\(word)\u{00A0}\(number)", "fig-\(number)") }
     }
     return references
-  }
-
-  static func shallowestHeadingLevel(_ blocks: [Block]) -> Int {
-    var shallowest = 6
-    for block in blocks {
-      switch block {
-      case .heading(let level, _):
-        shallowest = min(shallowest, level)
-      case .markdown(let source):
-        for node in MarkdownParser.parse(source) where node.type == "heading" {
-          shallowest = min(shallowest, node.headingLevel)
-        }
-      default:
-        continue
-      }
-    }
-    return max(1, shallowest)
   }
 }
 

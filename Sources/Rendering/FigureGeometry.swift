@@ -62,36 +62,15 @@ struct FigureGeometryBuilder {
 
   private func build(_ box: FigureBox, width: Double, scale: Double) throws -> FigureGeometry {
     let geometry = FigureGeometry(width: width)
-    var y = 0.0
-    let caption: String
-    let colorbars: [Colorbar]
-    switch box.content {
-    case .figure(let figure):
-      y = try panelRow(figure.panels, into: geometry, x: 0, y: 0, width: width,
-                       maxPanelHeight: FigureGeometryBuilder.maximumPanelHeight * scale, scale: scale, labelSize: PageStyle.captionSize)
-      caption = figure.caption
-      colorbars = figure.colorbar.map { [$0] } ?? []
-    case .grid(let grid):
-      y = try tiles(grid, into: geometry, width: width, scale: scale)
-      caption = grid.caption
-      colorbars = grid.colorbars
-    case .chart(let chart):
-      let plot = try ChartGeometry(chart: chart, fonts: fonts, width: width, scale: scale)
-      plot.origin = ((width - plot.width) / 2, 0)
-      geometry.chart = plot
-      geometry.scalableHeight = plot.plotHeight
-      y = plot.height
-      caption = chart.caption
-      colorbars = []
-    }
-    if !colorbars.isEmpty { y = try colorbarRow(colorbars, into: geometry, y: y + 8) }
-    y = try captionRow(caption, number: box.number, into: geometry, y: y + 6)
+    var y = try box.body(self, geometry, width, scale)
+    if !box.colorbars.isEmpty { y = try colorbarRow(box.colorbars, into: geometry, y: y + 8) }
+    y = try captionRow(box.caption, number: box.number, into: geometry, y: y + 6)
     geometry.height = y
     return geometry
   }
 
   /// Panels side by side at one common height, centred; returns the y below them and their labels.
-  private func panelRow(_ panels: [FigurePanel], into geometry: FigureGeometry, x: Double, y: Double, width: Double,
+  fileprivate func panelRow(_ panels: [FigurePanel], into geometry: FigureGeometry, x: Double, y: Double, width: Double,
                         maxPanelHeight: Double, scale: Double, labelSize: Double) throws -> Double {
     guard !panels.isEmpty else { return y }
     let gap = panels.count > 1 ? FigureGeometryBuilder.panelGap * min(1, width / 200) : 0
@@ -126,7 +105,7 @@ struct FigureGeometryBuilder {
   }
 
   /// Rows of `grid.columns` tiles, each tile its panels plus a small label, under the column titles.
-  private func tiles(_ grid: Grid, into geometry: FigureGeometry, width: Double, scale: Double) throws -> Double {
+  fileprivate func tiles(_ grid: Grid, into geometry: FigureGeometry, width: Double, scale: Double) throws -> Double {
     let columns = max(1, min(grid.columns, max(grid.tiles.count, 1)))
     let gap = FigureGeometryBuilder.tileGap
     // A grid of one or two tiles (one class visualization) is not blown up to the text width.
@@ -220,6 +199,34 @@ struct FigureGeometryBuilder {
     }
     geometry.texts.append(.init(layout: layout, x: 0, y: y))
     return y + layout.height
+  }
+}
+
+extension FigureBox {
+  /// A figure: its panels side by side, its colorbar.
+  convenience init(_ figure: Figure, number: Int) {
+    self.init(number: number, id: figure.id, caption: figure.caption, colorbars: figure.colorbar.map { [$0] } ?? []) { builder, geometry, width, scale in
+      try builder.panelRow(figure.panels, into: geometry, x: 0, y: 0, width: width, maxPanelHeight: FigureGeometryBuilder.maximumPanelHeight * scale,
+                           scale: scale, labelSize: PageStyle.captionSize)
+    }
+  }
+
+  /// A grid: rows of tiles under its column titles, one colorbar per scale.
+  convenience init(_ grid: Grid, number: Int) {
+    self.init(number: number, id: grid.id, caption: grid.caption, colorbars: grid.colorbars) { builder, geometry, width, scale in
+      try builder.tiles(grid, into: geometry, width: width, scale: scale)
+    }
+  }
+
+  /// A chart: the plot, centred.
+  convenience init(_ chart: Chart, number: Int) {
+    self.init(number: number, id: chart.id, caption: chart.caption, colorbars: []) { builder, geometry, width, scale in
+      let plot = try ChartGeometry(chart: chart, fonts: builder.fonts, width: width, scale: scale)
+      plot.origin = ((width - plot.width) / 2, 0)
+      geometry.chart = plot
+      geometry.scalableHeight = plot.plotHeight
+      return plot.height
+    }
   }
 }
 

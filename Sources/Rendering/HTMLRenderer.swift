@@ -36,8 +36,7 @@ public struct HTMLRenderer: Sendable {
     }
     let script = files["report.js"] ?? ""
     let context = try renderLock.withLock {
-      try HTMLContextBuilder(document: document).context(css: files["report.css"] ?? "", script: script,
-                                                         scriptHash: cspHash(script))
+      try HTMLContextBuilder(document: document).page(css: files["report.css"] ?? "", script: script, scriptHash: cspHash(script))
     }
     guard let html = library.render(context, withTemplate: "report.html") else {
       throw RenderingError.template("report.html.mustache is missing")

@@ -81,26 +81,27 @@ final class LayoutEngine {
     return true
   }
 
-  private func bodyBlocks() throws -> [PagedBlock] {
+  /// The document's blocks as the paginator's boxes, one case per block kind.
+  func bodyBlocks() throws -> [PagedBlock] {
     let markdown = MarkdownLayoutBuilder(fonts: fonts, width: width)
     var blocks: [PagedBlock] = []
     for item in outline.items {
-      switch item {
-      case .heading(let heading):
-        let style = PageStyle.heading(heading.level)
-        let number = heading.number.isEmpty ? "" : "<span foreground=\"\(PageStyle.accent.hex)\">\(heading.number)</span>  "
-        let layout = try TextLayout(fonts: fonts, markup: "<b>\(number)\(escapeMarkup(heading.text))</b>",
-                                    font: PageStyle.font(style.size), width: width, lineSpacing: 1.1)
-        blocks.append(.heading(HeadingBox(heading: heading, layout: layout, spaceBefore: style.above, spaceAfter: style.below)))
-      case .markdown(let node):
-        blocks += try markdown.blocks(for: node)
-      case .figure(let figure, let number):
-        blocks.append(.figure(FigureBox(content: .figure(figure), number: number, id: figure.id)))
-      case .grid(let grid, let number):
-        blocks.append(.figure(FigureBox(content: .grid(grid), number: number, id: grid.id)))
-      case .chart(let chart, let number):
-        blocks.append(.figure(FigureBox(content: .chart(chart), number: number, id: chart.id)))
-      case .table(let table, let number):
+      switch item.block {
+      case .heading, .markdown:
+        for piece in item.text {
+          switch piece {
+          case .heading(let heading): blocks.append(.heading(try headingBox(heading)))
+          case .prose(let node): blocks += try markdown.blocks(for: node)
+          }
+        }
+      case .figure(let figure):
+        blocks.append(.figure(FigureBox(figure, number: item.number)))
+      case .grid(let grid):
+        blocks.append(.figure(FigureBox(grid, number: item.number)))
+      case .chart(let chart):
+        blocks.append(.figure(FigureBox(chart, number: item.number)))
+      case .table(let table):
+        let number = item.number
         let caption = table.caption.map { "<b>\(escapeMarkup(outline.words.table)) \(number).</b> \(escapeMarkup($0))" }
         let box = try TableBoxBuilder(fonts: fonts, width: width).build(
           headerMarkup: table.header.map(escapeMarkup), rowsMarkup: table.rows.map { $0.map(escapeMarkup) },
@@ -111,5 +112,13 @@ final class LayoutEngine {
       }
     }
     return blocks
+  }
+
+  private func headingBox(_ heading: NumberedHeading) throws -> HeadingBox {
+    let style = PageStyle.heading(heading.level)
+    let number = heading.number.isEmpty ? "" : "<span foreground=\"\(PageStyle.accent.hex)\">\(heading.number)</span>  "
+    let layout = try TextLayout(fonts: fonts, markup: "<b>\(number)\(escapeMarkup(heading.text))</b>",
+                                font: PageStyle.font(style.size), width: width, lineSpacing: 1.1)
+    return HeadingBox(heading: heading, layout: layout, spaceBefore: style.above, spaceAfter: style.below)
   }
 }

@@ -83,20 +83,24 @@ final class TableBox {
   }
 }
 
-/// A figure, grid or chart with its number; never split, scaled down to fit a page.
+/// A figure, grid or chart with its number; never split, scaled down to fit a page. Made from the
+/// document's block by `FigureBox(_:number:)` (FigureGeometry.swift): `body` lays out its pictures
+/// or plot, the builder adds the colorbars and the caption.
 final class FigureBox {
-  enum Content {
-    case figure(Figure)
-    case grid(Grid)
-    case chart(Chart)
-  }
-  let content: Content
   let number: Int
   let id: String
-  init(content: Content, number: Int, id: String) {
-    self.content = content
+  let caption: String
+  let colorbars: [Colorbar]
+  /// Places the pictures or the plot from y = 0 in `width` at `scale`; returns the y below them.
+  let body: (FigureGeometryBuilder, FigureGeometry, _ width: Double, _ scale: Double) throws -> Double
+
+  init(number: Int, id: String, caption: String, colorbars: [Colorbar],
+       body: @escaping (FigureGeometryBuilder, FigureGeometry, Double, Double) throws -> Double) {
     self.number = number
     self.id = id
+    self.caption = caption
+    self.colorbars = colorbars
+    self.body = body
   }
 }
 

@@ -58,18 +58,11 @@ public struct PagedRenderer: Sendable {
   /// same code as the PDF at the text width. Names are unique; the caller writes the files.
   public func figureFiles(_ document: ReportDocument, dpi: Double = 192) throws -> [(name: String, data: Data)] {
     try renderLock.withLock {
-      let outline = DocumentOutline(document)
-      let fonts = try FontSystem(language: document.language)
-      let builder = FigureGeometryBuilder(fonts: fonts, words: outline.words)
+      // The figure boxes the page layout makes: one rule for what is a figure.
+      let engine = try LayoutEngine(document: document)
+      let builder = FigureGeometryBuilder(fonts: engine.fonts, words: engine.outline.words)
       var files: [(name: String, data: Data)] = []
-      for item in outline.items {
-        let box: FigureBox
-        switch item {
-        case .figure(let figure, let number): box = FigureBox(content: .figure(figure), number: number, id: figure.id)
-        case .grid(let grid, let number): box = FigureBox(content: .grid(grid), number: number, id: grid.id)
-        case .chart(let chart, let number): box = FigureBox(content: .chart(chart), number: number, id: chart.id)
-        default: continue
-        }
+      for case .figure(let box) in try engine.bodyBlocks() {
         let geometry = try builder.build(box, width: PageStyle.contentWidth, maxHeight: PageStyle.contentHeight)
         let stem = figureFileStem(number: box.number, id: box.id)
         // A thin white margin so pictures do not touch the slide or page they are pasted into.

@@ -4,21 +4,16 @@ import Methods
 /// One (image, class) result of an evaluation (`deletion-insertion`, `average-drop`,
 /// `sanity-check`) for `convlens explain … --json`: the numbers, the curves and the per-step numbers.
 struct EvaluationRecord: Encodable {
-  struct Series: Encodable {
-    let name: String
-    let x: [Float]
-    let y: [Float]
-  }
   struct Step: Encodable {
     let label: String
-    let measurements: [Methods.Measurement]
+    let measurements: [Metric]
   }
   let input: String
   let method: String
   let judgedMethod: String
   let target: ClassInfo
-  let measurements: [Methods.Measurement]
-  let curves: [Series]?
+  let measurements: [Metric]
+  let curves: [Curve.Series]?
   let steps: [Step]?
   let conventions: [Convention]
   let milliseconds: Double
@@ -29,7 +24,7 @@ struct EvaluationRecord: Encodable {
       EvaluationRecord(
         input: item.imageIndex < inputs.count ? inputs[item.imageIndex] : "image \(item.imageIndex)", method: method,
         judgedMethod: evaluation.method, target: item.target, measurements: item.measurements,
-        curves: item.curve.map { $0.series.map { Series(name: $0.name, x: $0.x, y: $0.y) } },
+        curves: item.curve?.series,
         steps: item.panels.isEmpty ? nil : item.panels.map { Step(label: $0.label, measurements: $0.measurements) },
         conventions: conventions, milliseconds: milliseconds)
     }
@@ -37,15 +32,15 @@ struct EvaluationRecord: Encodable {
 
   /// Numbers over every record of the run: Average Drop and Increase in Confidence for
   /// average-drop (Chattopadhay et al.: means over images), else the mean of each number.
-  static func summary(_ records: [EvaluationRecord]) -> [Methods.Measurement] {
+  static func summary(_ records: [EvaluationRecord]) -> [Metric] {
     guard let first = records.first else { return [] }
     func mean(_ name: String) -> Double {
       records.reduce(0.0) { $0 + ($1.measurements.first { $0.name == name }?.value ?? 0) } / Double(records.count)
     }
     if first.method == AverageDrop.name {
-      return [Methods.Measurement("Average Drop %", mean("drop %")), Methods.Measurement("Increase in Confidence %", 100 * mean("increase"))]
+      return [Metric("Average Drop %", mean("drop %")), Metric("Increase in Confidence %", 100 * mean("increase"))]
     }
-    return first.measurements.map { Methods.Measurement("mean \($0.name)", mean($0.name)) }
+    return first.measurements.map { Metric("mean \($0.name)", mean($0.name)) }
   }
 
   /// JSON ({records, summary}), or one line per (image, class) with its numbers, then the summary.
@@ -54,7 +49,7 @@ struct EvaluationRecord: Encodable {
     if json {
       struct Output: Encodable {
         let records: [EvaluationRecord]
-        let summary: [Methods.Measurement]
+        let summary: [Metric]
       }
       let encoder = JSONEncoder()
       encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]

@@ -22,8 +22,7 @@ struct ExplainCommand: ParsableCommand {
   @Argument(help: "Method name (`convlens methods` lists them).")
   var method: String
 
-  @Option(name: .long, help: "ONNX model file (default: the bundled EfficientNet-Lite0).")
-  var model: String?
+  @OptionGroup var model: ModelOptions
 
   @Option(name: .long, help: "Image (PNG, JPEG), folder of images, or .npy tensor [3,H,W]; repeat for several.")
   var image: [String] = []
@@ -43,26 +42,7 @@ struct ExplainCommand: ParsableCommand {
   @Option(name: .long, help: "Also write the raw map as float32 .npy (a folder with several images).")
   var raw: String?
 
-  @Option(name: .long, help: "Colormap: viridis, jet, inferno, turbo, RdBu, gray (default: viridis for CAM maps, gray for pixel magnitudes, RdBu for signed maps).")
-  var colormap: String?
-
-  @Option(name: .long, help: "Overlay opacity α in [0, 1] (default 0.5; 1 with --display rgb).")
-  var alpha: Double?
-
-  @Option(name: .long, help: "heatmap, or rgb: the gradient as a picture (default rgb for guided-backprop, deconvnet, guided-grad-cam).")
-  var display: String?
-
-  @Option(name: .long, help: "Pixel attributions: absolute, positive, negative or all (default: all for signed sums such as IG, else absolute).")
-  var sign: String?
-
-  @Option(name: .long, help: "Pixel attributions: percent of the attribution mass saturated before scaling (default 2, captum's outlier_perc).")
-  var clip: Double?
-
-  @Option(name: .long, help: "Preprocessing preset: efficientnet-lite, imagenet, none (default: the model's).")
-  var preset: String?
-
-  @Option(name: .long, help: "Class names, one per line (default: ImageNet's 1000 classes).")
-  var labels: String?
+  @OptionGroup(title: "Display (the notebook's display keys)") var display: DisplayOptions
 
   @Option(name: .long, help: "Images per method run.")
   var batch: Int = 8
@@ -76,22 +56,6 @@ struct ExplainCommand: ParsableCommand {
   func validate() throws {
     guard !image.isEmpty else { throw ValidationError("give at least one --image") }
     guard batch >= 1 else { throw ValidationError("--batch must be at least 1") }
-    _ = try displaySettings()
-  }
-
-  /// The display options as the notebook's display keys (one set of rules, `DisplaySettings`).
-  func displaySettings() throws -> DisplaySettings {
-    var settings = DisplaySettings()
-    let given: [(String, String?)] = [("display", display), ("sign", sign), ("clip", clip.map { String($0) }), ("colormap", colormap),
-                                      ("alpha", alpha.map { String($0) })]
-    for case let (key, text?) in given {
-      do {
-        try settings.set(key, to: text)
-      } catch let error as NotebookError {
-        throw ValidationError("--\(key): \(error.message)")
-      }
-    }
-    return settings
   }
 
   func run() throws {
@@ -108,8 +72,8 @@ struct ExplainCommand: ParsableCommand {
         guard type.settingNames.contains("layer") else { throw CommandError("\(type.name) has no target layer; drop --layer") }
         values["layer"] = .string(layer)
       }
-      let explainer = try MethodRegistry.decode(type, settings: values)
-      let loaded = try LoadedModel.load(path: model, labelsPath: labels, presetName: preset)
+      let explainer = try type.make(settings: values)
+      let loaded = try model.load()
       let inputs = try ModelInput.load(paths: image, preset: loaded.preset)
       let several = inputs.count > 1
       var records: [ExplainRecord] = []
@@ -126,7 +90,7 @@ struct ExplainCommand: ParsableCommand {
                                                   conventions: output.conventions, milliseconds: milliseconds)
           continue
         }
-        let maps = try ExplainedMaps.show(output, pictures: group.map(\.displayImage), display: try displaySettings())
+        let maps = try ExplainedMaps.show(output, pictures: group.map(\.displayImage), display: try display.settings())
         for map in maps {
           let input = group[map.imageIndex]
           let stem = ((input.name as NSString).lastPathComponent as NSString).deletingPathExtension
@@ -186,6 +150,6 @@ struct ExplainRecord: Encodable {
   let raw: String?
   let target: ClassInfo
   let conventions: [Convention]
-  let measurements: [Methods.Measurement]
+  let measurements: [Metric]
   let milliseconds: Double
 }

@@ -12,10 +12,17 @@ struct InitCommand: ParsableCommand {
   enum Starter: String, ExpressibleByArgument, CaseIterable {
     case lectureReview = "lecture-review"
     case quickstart
-    var fileName: String { self == .lectureReview ? "lecture-review.md" : "quickstart.yaml" }
+    case vitReview = "vit-review"
+    var fileName: String {
+      switch self {
+      case .lectureReview: return "lecture-review.md"
+      case .quickstart: return "quickstart.yaml"
+      case .vitReview: return "vit-review.md"
+      }
+    }
   }
 
-  @Option(name: .long, help: "lecture-review (a Korean study note) or quickstart (a short English .yaml pipeline).")
+  @Option(name: .long, help: "lecture-review (a Korean study note), quickstart (a short English .yaml pipeline) or vit-review (your own ViT: Grad-CAM on tokens, attention rollout, attention gradients).")
   var starter: Starter = .lectureReview
 
   @Argument(help: "The notebook to create, e.g. notes/week3.md (the starter's extension is added if missing).")

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Engine
 import Foundation
+import Methods
 import ModelLoading
 
 /// `convlens inspect`: the layers of a model, their output tensors and shapes.
@@ -24,14 +25,17 @@ struct InspectCommand: ParsableCommand {
       let network = loaded.network
       let shape = try resolvedInputShape(network)
       let shapes = try network.shapes(forInput: shape)
-      let camLayer = network.defaultCAMLayer(shapes: shapes)
+      // The layer every layer method takes by default, and the attention blocks, as the methods read them.
+      let graph = try TransformerGraph(network, inputShape: shape)
+      let automatic = try? LayerChoice.auto.resolve(in: network, inputShape: shape)
       let rows = network.nodes.map { node in
         InspectRow(name: node.name, op: node.op.typeName, output: node.outputs.first ?? "",
                    shape: node.outputs.first.flatMap { shapes[$0] } ?? [], parameters: network.parameterCount(of: node))
       }
       let report = InspectReport(model: loaded.url.path, input: network.inputName, inputShape: shape,
                                  outputs: network.outputNames, nodes: rows, parameters: network.parameterCount,
-                                 defaultCAMLayer: camLayer)
+                                 defaultCAMLayer: automatic?.name, defaultLayerRule: automatic?.rule,
+                                 defaultLayerTokens: automatic?.grid.description, attention: graph.attention)
       if json {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
@@ -45,7 +49,19 @@ struct InspectCommand: ParsableCommand {
         print("\(pad(row.name, nameWidth))  \(pad(row.op, 18))  \(pad(row.output, outputWidth))  \(pad(shapeText, 20))  \(row.parameters)")
       }
       print("\(rows.count) nodes, \(network.parameterCount) parameters; input '\(network.inputName)' \(shape)")
-      print("default CAM layer: \(camLayer ?? "none (no 4-D tensor with spatial size > 1)")")
+      if let automatic {
+        let grid = automatic.grid
+        print("default CAM layer: \(automatic.name) [\(grid.channels), \(grid.height), \(grid.width)]"
+              + (automatic.rule.map { " (\($0))" } ?? "") + (grid.description.map { "; \($0)" } ?? ""))
+      } else {
+        print("default CAM layer: none (no 4-D tensor with spatial size > 1, no attention blocks)")
+      }
+      if graph.attention.isEmpty {
+        print("attention: none (no softmax over the last axis of [N, heads, T, T])")
+      } else {
+        print("attention (\(graph.attention.count) blocks, softmax probabilities \(shapes[graph.attention[0]] ?? [])):")
+        for name in graph.attention { print("  \(name)") }
+      }
     }
   }
 
@@ -73,4 +89,8 @@ struct InspectRow: Encodable {
 struct InspectReport: Encodable {
   let model: String, input: String, inputShape: [Int], outputs: [String], nodes: [InspectRow], parameters: Int
   let defaultCAMLayer: String?
+  /// How `auto` chose it (transformers), and how its tokens read as maps.
+  let defaultLayerRule: String?, defaultLayerTokens: String?
+  /// The attention probabilities of each block.
+  let attention: [String]
 }

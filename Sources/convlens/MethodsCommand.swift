@@ -20,7 +20,7 @@ struct MethodsCommand: ParsableCommand {
       }
       let entries = MethodRegistry.all.map { type in
         Entry(name: type.name, summary: type.summary,
-              settings: type.settingsHelp.map { ["name": $0.0, "meaning": $0.1] })
+              settings: type.settingsHelp.map { ["name": $0.key, "meaning": $0.help] })
       }
       let encoder = JSONEncoder()
       encoder.outputFormatting = [.prettyPrinted, .sortedKeys]

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Engine
 import Foundation
+import Methods
 import ModelLoading
 
 /// `convlens predict`: top-k classes for images or preprocessed tensors.
@@ -9,17 +10,10 @@ struct PredictCommand: ParsableCommand {
     commandName: "predict",
     abstract: "Classify images (PNG/JPEG) or preprocessed .npy tensors with an ONNX model.")
 
-  @Option(name: .long, help: "ONNX model file (default: the bundled EfficientNet-Lite0).")
-  var model: String?
+  @OptionGroup var model: ModelOptions
 
   @Argument(help: "Images (PNG, JPEG), folders of images, or .npy float32 tensors [3,H,W] / [N,3,H,W].")
   var inputs: [String]
-
-  @Option(name: .long, help: "Preprocessing preset: efficientnet-lite, imagenet, none (default: the model's).")
-  var preset: String?
-
-  @Option(name: .long, help: "Class names, one per line (default: ImageNet's 1000 classes).")
-  var labels: String?
 
   @Option(name: .long, help: "How many classes to list per input.")
   var top: Int = 5
@@ -41,7 +35,7 @@ struct PredictCommand: ParsableCommand {
 
   func run() throws {
     try reportingErrors {
-      let loaded = try LoadedModel.load(path: model, labelsPath: labels, presetName: preset)
+      let loaded = try model.load()
       let items = try ModelInput.load(paths: inputs, preset: loaded.preset)
       var records: [PredictionRecord] = []
       for group in ModelInput.batches(items, size: batch) {
@@ -50,12 +44,8 @@ struct PredictCommand: ParsableCommand {
         let classes = output.count / max(group.count, 1)
         for (index, item) in group.enumerated() {
           let row = Array(output.values[index * classes ..< (index + 1) * classes])
-          let probabilities = softmax(row)
-          let ranked = row.indices.sorted { row[$0] != row[$1] ? row[$0] > row[$1] : $0 < $1 }.prefix(top)
-          records.append(PredictionRecord(
-            input: item.name,
-            top: ranked.map { .init(index: $0, label: loaded.label($0), probability: probabilities[$0], logit: row[$0]) },
-            logits: logits ? row : nil))
+          records.append(PredictionRecord(input: item.name, top: Predictions.top(top, row: row, label: loaded.label),
+                                          logits: logits ? row : nil))
         }
       }
       if json {
@@ -76,14 +66,8 @@ struct PredictCommand: ParsableCommand {
 }
 
 struct PredictionRecord: Encodable {
-  struct Entry: Encodable {
-    let index: Int
-    let label: String
-    let probability: Float
-    let logit: Float
-  }
   let input: String
-  let top: [Entry]
+  let top: [ClassInfo]
   let logits: [Float]?
 }
 

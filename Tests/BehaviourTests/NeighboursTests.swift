@@ -39,10 +39,14 @@ struct NeighboursTests {
     let output = try method.run(MethodContext(network: try Behaviour.tinyClassifier(), images: images.item(0), dataset: dataset))
     guard case .neighbours(let result) = output.payload else { Issue.record("expected neighbours"); return }
     // Classes in label order, the first two items of each in dataset order.
-    #expect(result.queryIndices == [1, 3, 2, 5, 0, 4])
-    for (query, matches) in zip(result.queryIndices ?? [], result.queries) {
+    let queryIndices = result.queryItems?.map(\.datasetIndex)
+    #expect(queryIndices == [1, 3, 2, 5, 0, 4])
+    #expect(result.queryItems?.map(\.label) == [1, 3, 2, 5, 0, 4].map { "class \(labels[$0])" })
+    for (query, matches) in zip(queryIndices ?? [], result.queries) {
       #expect(matches.count == 3)
       #expect(!matches.contains { $0.datasetIndex == query })
+      // Each neighbour carries its class and a thumbnail of the picture the model saw.
+      #expect(matches.allSatisfy { $0.label == "class \(labels[$0.datasetIndex])" && $0.thumbnail.rgb.count == 3 * $0.thumbnail.width * $0.thumbnail.height })
     }
     #expect(output.convention("same class as the query")?.hasPrefix("feature space ") == true)
     #expect(result.pixelQueries.isEmpty)

@@ -57,7 +57,7 @@ struct ReleaseBenchmarkTests {
     }
     let seconds = Date().timeIntervalSince(started)
     let row = try ScoreGradients.scores(network, Tensor(shape: [1, 3, 224, 224], values: InputScaling.efficientNetLite.input(fromPicture: picture.values))).values
-    let probability = ClassScores.softmax(row)[classIndex]
+    let probability = softmax(row)[classIndex]
     let lucidEnergy = ImageFilters.highFrequencyEnergy(picture.values, height: 224, width: 224) ?? 1
     let simonyan = try MethodRegistry.make("class-visualization", settings: ["preset": .string("simonyan")])
     guard case .imageGrid(let plain) = try simonyan.run(context).payload, let plainPicture = plain.cells.first?.image else {

@@ -64,4 +64,13 @@ import Testing
     #expect(gemm?["shape"] as? [Int] == [1, 1000])
     #expect(gemm?["parameters"] as? Int == 1280 * 1000 + 1000)
   }
+
+  @Test func inspectNamesAViTsAttentionAndItsAutomaticLayer() throws {
+    let model = CLI.root.appendingPathComponent("Tests/MethodsTests/Fixtures/ViT/vit_tiny_random/model.onnx").path
+    let result = try CLI.run(["inspect", model])
+    #expect(result.status == 0, "stderr: \(result.stderr)")
+    #expect(result.stdout.contains("default CAM layer: /blocks/blocks.2/norm1/LayerNormalization_output_0 [64, 14, 14] (the last attention block's first normalisation (ViT rule)); 197 tokens → class token dropped, 14 × 14 grid"))
+    #expect(result.stdout.contains("attention (3 blocks, softmax probabilities [1, 4, 197, 197]):"))
+    for block in 0..<3 { #expect(result.stdout.contains("  /blocks/blocks.\(block)/attn/Softmax_output_0\n")) }
+  }
 }

@@ -38,7 +38,7 @@ struct BadInputTests {
     var gradCAM = GradCAM()
     gradCAM.layer = .named("flat")
     let text = message { _ = try gradCAM.run(MethodContext(network: network, images: TinyNetworks.image(size: 4))) }
-    #expect(text.contains("'flat'") && text.contains("not a 4-D"))
+    #expect(text.contains("'flat'") && text.contains("not feature maps [N, C, h, w]"))
   }
 
   @Test("an unknown layer gets the closest tensor names")
@@ -88,9 +88,9 @@ struct BadInputTests {
   func registryIsConsistent() throws {
     #expect(Set(MethodRegistry.names).count == MethodRegistry.all.count)
     for type in MethodRegistry.all {
-      _ = try MethodRegistry.decode(type, settings: [:])
+      _ = try type.make(settings: [:])
       #expect(!type.summary.isEmpty)
-      let unknown = message { _ = try MethodRegistry.decode(type, settings: ["zzz-not-a-setting": .int(1)]) }
+      let unknown = message { _ = try type.make(settings: ["zzz-not-a-setting": .int(1)]) }
       #expect(unknown.hasPrefix("unknown setting 'zzz-not-a-setting' for \(type.name)"))
     }
   }

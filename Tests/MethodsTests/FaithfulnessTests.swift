@@ -105,7 +105,7 @@ struct FaithfulnessTests {
     let network = try TinyNetworks.gapClassifier()
     let image = TinyNetworks.image(size: 4)
     let context = MethodContext(network: network, images: image, classNames: ["cat", "dog"], targets: [.index(0), .index(1)])
-    let output = try AverageDrop(from: JSONDecoder.settings(["method": "grad-cam", "batch": 1])).run(context)
+    let output = try AverageDrop.make(settings: ["method": .string("grad-cam"), "batch": .int(1)]).run(context)
     let evaluation = try #require(output.payload.evaluation, "no evaluation")
     let layerMaps = try #require(try GradCAM().run(context).payload.layerMaps)
     #expect(evaluation.items.count == 2 && layerMaps.items.count == 2)
@@ -113,7 +113,7 @@ struct FaithfulnessTests {
     for (item, mapItem) in zip(evaluation.items, layerMaps.items) {
       let explained = Faithfulness.explanationImage(image.values, map: mapItem.map.values, channels: 1)
       let scores = try ScoreGradients.scores(network, Tensor(shape: image.shape, values: explained)).values
-      let o = ClassScores.softmax(scores)[item.target.index]
+      let o = softmax(scores)[item.target.index]
       #expect(abs((item.measurements.first { $0.name == "O (image ⊙ map)" }?.value ?? -1) - Double(o)) < 1e-5)
       let y = mapItem.target.probability
       drops.append(100 * Double(max(0, y - o) / y))
@@ -145,17 +145,5 @@ struct FaithfulnessTests {
     let filters = try MethodRegistry.make("average-drop", settings: ["method": .string("filters")])
     let context = MethodContext(network: try TinyNetworks.gapClassifier(), images: TinyNetworks.image(size: 4))
     #expect(throws: MethodError.self) { try filters.run(context) }
-  }
-}
-
-extension JSONDecoder {
-  /// A decoder positioned on a JSON object of settings, for `init(from:)` in tests.
-  static func settings(_ values: [String: Any]) throws -> Decoder {
-    struct Capture: Decodable {
-      let decoder: Decoder
-      init(from decoder: Decoder) throws { self.decoder = decoder }
-    }
-    let data = try JSONSerialization.data(withJSONObject: values)
-    return try JSONDecoder().decode(Capture.self, from: data).decoder
   }
 }

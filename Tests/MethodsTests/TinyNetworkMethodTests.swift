@@ -93,7 +93,7 @@ struct TinyNetworkMethodTests {
     }
   }
 
-  /// The model-decision methods (issue 5); the behaviour methods have their own tests.
+  /// The model-decision methods; the behaviour methods have their own tests.
   static let decisionMethods = ["saliency", "deconvnet", "guided-backprop", "smoothgrad", "integrated-gradients", "occlusion",
                                 "cam", "grad-cam", "grad-cam-plus-plus", "xgrad-cam", "hires-cam", "layer-cam", "score-cam",
                                 "ablation-cam", "eigen-cam", "guided-grad-cam"]
@@ -108,7 +108,7 @@ struct TinyNetworkMethodTests {
       if type.name == "occlusion" { settings = ["window": .int(4), "stride": .int(2)] }
       if type.name == "smoothgrad" { settings = ["steps": .int(3)] }
       if type.name == "integrated-gradients" { settings = ["steps": .int(4)] }
-      let method = try MethodRegistry.decode(type, settings: settings)
+      let method = try type.make(settings: settings)
       let output = try method.run(context(network, image))
       let count = layerItems(output).count + pixelItems(output).count
       #expect(count == 1, "\(type.name)")

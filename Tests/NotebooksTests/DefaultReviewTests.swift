@@ -128,7 +128,7 @@ let reviewNeeds = isReleaseBuild && FileManager.default.fileExists(atPath: "/usr
     print("default review, empty share of each page: " + report.joined(separator: ", "))
   }
 
-  /// The sections issue 12 asked for: nearest neighbours, and the Grad-CAM variants as one
+  /// The sections the review must have: nearest neighbours, and the Grad-CAM variants as one
   /// comparison of four methods × two classes.
   static func checkSections(_ manifestURL: URL, document: ReportDocument) throws {
     let manifest = try JSONSerialization.jsonObject(with: Data(contentsOf: manifestURL)) as? [String: Any]

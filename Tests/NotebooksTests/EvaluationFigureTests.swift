@@ -11,17 +11,16 @@ import Testing
   static let target = ClassInfo(index: 3, label: "tabby", probability: 0.5, logit: 2)
 
   func blocks(_ evaluation: Evaluation, method: String) throws -> [Block] {
-    let output = try StepOutput(MethodOutput(.evaluation(evaluation), conventions: [Convention("method", method), Convention("steps", "2")]),
-                                imageNames: ["pic"], dataset: nil)
+    let output = MethodOutput(.evaluation(evaluation), conventions: [Convention("method", method), Convention("steps", "2")])
     let step = Step(name: method, location: SourceLocation(file: "n.md", line: 1, column: 1))
-    let record = StepRecord(step: step, output: output, seconds: 0, cacheHit: false)
+    let record = StepRecord(step: step, output: .method(output), imageNames: ["pic"], seconds: 0, cacheHit: false)
     return try FigureBuilder(images: ["pic": FigureTests.prepared("pic")], stepNumber: 2).blocks(for: record)
   }
 
   @Test func deletionInsertionIsACurveWithItsAUCs() throws {
     let curve = Curve(xLabel: "fraction", yLabel: "p", series: [.init(name: "deletion", x: [0, 0.5, 1], y: [0.5, 0.2, 0.1]),
                                                                .init(name: "insertion", x: [0, 0.5, 1], y: [0.1, 0.4, 0.5])])
-    let item = Evaluation.Item(imageIndex: 0, target: Self.target, measurements: [Measurement("deletion AUC", 0.25), Measurement("insertion AUC", 0.35)], curve: curve)
+    let item = Evaluation.Item(imageIndex: 0, target: Self.target, measurements: [Metric("deletion AUC", 0.25), Metric("insertion AUC", 0.35)], curve: curve)
     let result = try blocks(Evaluation(method: "grad-cam", signed: false, items: [item]), method: "deletion-insertion")
     guard case .chart(let chart) = result.first, case .table(let table) = result.last else {
       Issue.record("expected a chart and a table, got \(result)")
@@ -36,9 +35,9 @@ import Testing
 
   @Test func sanityCheckIsARowOfMapsWithTheCorrelationUnderEach() throws {
     let map = Tensor(shape: [1, 2], values: [0, 1])
-    let item = Evaluation.Item(imageIndex: 0, target: Self.target, measurements: [Measurement("spearman, all 1 randomised", -1)], panels: [
+    let item = Evaluation.Item(imageIndex: 0, target: Self.target, measurements: [Metric("spearman, all 1 randomised", -1)], panels: [
       .init(label: "original", map: map, measurements: []),
-      .init(label: "+ fc", map: Tensor(shape: [1, 2], values: [1, 0]), measurements: [Measurement("spearman", -1)]),
+      .init(label: "+ fc", map: Tensor(shape: [1, 2], values: [1, 0]), measurements: [Metric("spearman", -1)]),
     ])
     let result = try blocks(Evaluation(method: "saliency", signed: false, items: [item]), method: "sanity-check")
     guard case .grid(let grid) = result.first else {

@@ -1,7 +1,9 @@
 import Document
+import Engine
 import Foundation
 import Imaging
 import Testing
+@testable import Methods
 @testable import Notebooks
 
 @Suite struct FigureTests {
@@ -12,18 +14,17 @@ import Testing
                          display: RGBImage(width: 2, height: 2, pixels: pixels))
   }
 
-  static func layerOutput(signed: Bool, targets: Int) -> StepOutput {
+  static func layerOutput(signed: Bool, targets: Int) -> MethodOutput {
     let items = (0..<targets).map { index in
-      StoredMap(imageIndex: 0, target: StoredClass(index: index, label: "class\(index)", probability: 0.25, logit: 1),
-                values: StoredTensor(.init(shape: [1, 2], values: [signed ? -1 : 0, 3])), measurements: [:])
+      LayerMaps.Item(imageIndex: 0, target: ClassInfo(index: index, label: "class\(index)", probability: 0.25, logit: 1),
+                     map: Tensor(shape: [1, 2], values: [signed ? -1 : 0, 3]))
     }
-    return StepOutput(payload: .layerMaps(layer: "r2", layerShape: [6, 1, 2], signed: signed, items: items),
-                      conventions: [["method", "grad-cam"], ["layer", "r2 [6, 1, 2]"], ["class", "class0 (0)"]],
-                      imageNames: ["pic"])
+    return MethodOutput(.layerMaps(LayerMaps(layer: "r2", layerShape: [6, 1, 2], inputSize: [2, 2], signed: signed, items: items)),
+                        conventions: [Convention("method", "grad-cam"), Convention("layer", "r2 [6, 1, 2]"), Convention("class", "class0 (0)")])
   }
 
-  func build(_ output: StepOutput, step: Step) throws -> [Block] {
-    let record = StepRecord(step: step, output: output, seconds: 0, cacheHit: false)
+  func build(_ output: MethodOutput, step: Step) throws -> [Block] {
+    let record = StepRecord(step: step, output: .method(output), imageNames: ["pic"], seconds: 0, cacheHit: false)
     return try FigureBuilder(images: ["pic": FigureTests.prepared("pic")], stepNumber: 3).blocks(for: record)
   }
 
@@ -86,17 +87,22 @@ import Testing
   }
 
   @Test func predictionsBecomeATable() throws {
-    let output = StepOutput(payload: .predictions([ImagePrediction(image: "pic", top: [
-      StoredClass(index: 2, label: "cherry", probability: 0.75, logit: 2), StoredClass(index: 0, label: "apple", probability: 0.2, logit: 1),
-    ])]), conventions: [["method", "predict"]], imageNames: ["pic"])
+    let output = MethodOutput(.predictions(Predictions(items: [Predictions.Item(imageIndex: 0, top: [
+      ClassInfo(index: 2, label: "cherry", probability: 0.75, logit: 2), ClassInfo(index: 0, label: "apple", probability: 0.2, logit: 1),
+    ])])), conventions: [Convention("method", "predict")])
     let blocks = try build(output, step: Step(name: "predict", location: SourceLocation(file: "n.md", line: 1, column: 1)))
     guard case .table(let table) = blocks.first else { Issue.record("expected a table"); return }
     #expect(table.rows == [["pic", "1", "cherry", "2", "0.7500"], ["", "2", "apple", "0", "0.2000"]])
   }
 
-  @Test func cacheFloatsRoundTripExactly() throws {
-    let values: [Float] = [0, -1.5, .pi, 1e-30, -.greatestFiniteMagnitude]
-    let decoded = try JSONDecoder().decode(FloatData.self, from: JSONEncoder().encode(FloatData(values)))
-    #expect(decoded.values == values)
+  @Test func cachedOutputsDecodeExactly() throws {
+    let values: [Float] = [0, -1.5, .pi, 1e-30, -.greatestFiniteMagnitude, .leastNonzeroMagnitude]
+    let tensor = Tensor(shape: [2, 3], values: values)
+    #expect(try JSONDecoder().decode(Tensor.self, from: JSONEncoder().encode(tensor)) == tensor)
+    var output = FigureTests.layerOutput(signed: true, targets: 2)
+    output.warnings = ["skipped one image"]
+    #expect(try JSONDecoder().decode(MethodOutput.self, from: JSONEncoder().encode(output)) == output)
+    let bad = Data(#"{"shape": [2, 2], "values": "AAAAAA=="}"#.utf8)
+    #expect(throws: DecodingError.self) { try JSONDecoder().decode(Tensor.self, from: bad) }
   }
 }

@@ -4,7 +4,7 @@ import Methods
 import Testing
 @testable import Notebooks
 
-/// The display rules of METHODS.md ("Display, overlays and colour") against hand-computed values:
+/// The display rules (ARCHITECTURE.md, "Display: from a map to pixels") against hand-computed values:
 /// captum's sign and outlier clipping, Grad-CAM's min-max and signed scaling, the papers' RGB
 /// gradient pictures, and the errors for settings that do not apply.
 @Suite struct MapDisplayTests {
@@ -112,9 +112,9 @@ import Testing
       try MapDisplay(DisplaySettings(sign: .all)).show(.layerMap([0, 1], height: 1, width: 2, signed: false), picture: nil, size: [1, 2])
     }
     var settings = DisplaySettings()
-    #expect(throws: NotebookError.self) { try settings.set("sign", to: "both") }
-    #expect(throws: NotebookError.self) { try settings.set("clip", to: "80") }
-    try settings.set("colormap", to: "viridis")
+    #expect(throws: MethodError.self) { try settings.set("sign", to: .string("both")) }
+    #expect(throws: MethodError.self) { try settings.set("clip", to: .int(80)) }
+    try settings.set("colormap", to: .string("viridis"))
     #expect(settings.colormap == .viridis)
   }
 }

@@ -38,10 +38,10 @@ import Testing
     #expect(outline.headings.map(\.number) == ["1", "1.1", "1.1.1", "", "2"])
     #expect(outline.headings.map(\.anchor) == ["sec-1", "sec-1-1", "sec-1-1-1", "sec-u4", "sec-2"])
     let numbers = outline.items.compactMap { item -> String? in
-      switch item {
-      case .figure(_, let number), .grid(_, let number): return "F\(number)"
-      case .table(_, let number): return "T\(number)"
-      default: return nil
+      switch item.block.counter {
+      case .figure: return "F\(item.number)"
+      case .table: return "T\(item.number)"
+      case nil: return nil
       }
     }
     #expect(numbers == ["F1", "T1", "F2"])

@@ -76,15 +76,3 @@ public protocol ElementwiseActivation: Op {}
 extension ElementwiseActivation {
   public func outputShapes(_ inputShapes: [[Int]]) throws -> [[Int]] { [inputShapes[0]] }
 }
-
-extension ReluRule {
-  /// The gradient through a ReLU-like unit whose forward mask (f > 0, or 0 < f < 6) is `open`.
-  @inline(__always)
-  func pass(open: Bool, gradient: Float) -> Float {
-    switch self {
-    case .standard: return open ? gradient : 0
-    case .guided: return open && gradient > 0 ? gradient : 0
-    case .deconvnet: return gradient > 0 ? gradient : 0
-    }
-  }
-}

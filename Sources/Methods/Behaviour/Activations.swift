@@ -5,34 +5,28 @@ import Engine
 public struct Activations: VisualizationMethod {
   public static let name = "activations"
   public static let summary = "A layer's feature maps for an image: the most active channels, with their means."
-  public static let settingsHelp: [(String, String)] = [
-    ("layer", "auto (the last feature map before pooling) or a tensor name"),
-    ("top", "number of channels, ranked by mean activation (default 16)"),
-    ("channels", "explicit channel list instead, e.g. \"3, 5, 7\""),
-    ("columns", "grid columns (default 8)"),
-  ]
   public var layer: LayerChoice = .auto
+  public var tokens: TokenLayout?
   public var top = 16
   public var channels: ChannelList?
   public var columns = 8
 
+  public static let settings: [Setting<Activations>] = [
+    Setting("layer", \.layer, "auto (the last feature map before pooling) or a tensor name"),
+    Setting("tokens", \.tokens, TokenLayout.help),
+    Setting("top", \.top, "number of channels, ranked by mean activation", .atLeast(1)),
+    Setting("channels", \.channels, "an explicit channel list instead, e.g. \"3, 5, 7\""),
+    Setting("columns", \.columns, "grid columns", .atLeast(1)),
+  ]
+
   public init() {}
-  public init(from decoder: Decoder) throws {
-    let settings = try SettingsReader(decoder, method: Self.name, known: Self.settingNames)
-    layer = try settings.value("layer", default: layer)
-    top = try settings.value("top", default: top)
-    let list = try settings.value("channels", default: ChannelList([]))
-    channels = list.indices.isEmpty ? nil : list
-    columns = try settings.value("columns", default: columns)
-    guard top >= 1, columns >= 1 else { throw MethodError("activations: top and columns must be at least 1") }
-  }
 
   public func run(_ context: MethodContext) throws -> MethodOutput {
     let shape = try context.validatedImageShape()
-    let (name, layerShape) = try layer.resolve(in: context.network, inputShape: shape)
-    let (c, h, w) = (layerShape[1], layerShape[2], layerShape[3])
+    let resolved = try layer.resolve(in: context.network, inputShape: shape, tokens: tokens)
+    let (name, c, h, w) = (resolved.name, resolved.grid.channels, resolved.grid.height, resolved.grid.width)
     let chosen = try channels?.validated(channels: c, layer: name)
-    let activation = try context.network.forward(context.images, mode: .fused, keeping: [name]).tensor(named: name)  // [N, C, h, w]
+    let activation = resolved.grid.maps(try context.network.forward(context.images, mode: .fused, keeping: [name]).tensor(named: name))  // [N, C, h, w]
     let plane = h * w
     var cells: [ImageGrid.Cell] = []
     for image in 0..<shape[0] {
@@ -48,7 +42,7 @@ public struct Activations: VisualizationMethod {
     }
     let selection = chosen.map { "channels \(ChannelList($0))" } ?? "top \(min(top, c)) of \(c) channels by mean activation"
     return MethodOutput(.imageGrid(ImageGrid(columns: columns, cells: cells)), conventions: [
-      Convention("method", Self.name), Convention("layer", "\(name) [\(c), \(h), \(w)]"), Convention("channels", selection),
+      Convention("method", Self.name)] + resolved.conventions + [Convention("channels", selection),
       Convention("normalisation", "per-tile min-max (ε 1e-7)"),
     ])
   }

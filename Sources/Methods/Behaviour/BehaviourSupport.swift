@@ -33,27 +33,26 @@ enum BehaviourLayers {
   }
 }
 
-/// A list of channel indices, decoded from an integer, an array, or text such as "3, 5, 7".
-public struct ChannelList: Decodable, Sendable, Equatable, CustomStringConvertible {
+/// A list of channel indices, from an integer, a list, or text such as "3, 5, 7".
+public struct ChannelList: Sendable, Equatable, CustomStringConvertible, SettingConvertible {
   public var indices: [Int]
   public init(_ indices: [Int]) { self.indices = indices }
 
-  public init(from decoder: Decoder) throws {
-    let container = try decoder.singleValueContainer()
-    if let single = try? container.decode(Int.self) {
-      indices = [single]
-    } else if let list = try? container.decode([Int].self) {
-      indices = list
-    } else {
-      let text = try container.decode(String.self)
-      var parsed: [Int] = []
-      for part in text.split(whereSeparator: { $0 == "," || $0 == " " }) where !part.isEmpty {
-        guard let value = Int(part) else { throw MethodError("channel list '\(text)': '\(part)' is not an integer (expected e.g. \"3, 5, 7\")") }
-        parsed.append(value)
+  public init(setting value: SettingValue) throws {
+    switch value {
+    case .int(let single): indices = [single]
+    case .list(let items): indices = try items.map { try Int(setting: $0) }
+    case .string(let text):
+      indices = try text.split(whereSeparator: { $0 == "," || $0 == " " }).map { part in
+        guard let index = Int(part) else { throw MethodError("channel list '\(text)': '\(part)' is not an integer (expected e.g. \"3, 5, 7\")") }
+        return index
       }
-      indices = parsed
+    case .double, .bool, .mapping: throw SettingMismatch.kind
     }
+    guard !indices.isEmpty else { throw MethodError("the channel list is empty; give channel indices such as \"3, 5, 7\" or leave it out") }
   }
+  public static var settingKind: String { "a channel list such as \"3, 5, 7\"" }
+  public var settingText: String { description }
 
   public var description: String { indices.map(String.init).joined(separator: ", ") }
 

@@ -7,37 +7,32 @@ import Engine
 public struct ChannelMasking: VisualizationMethod {
   public static let name = "channel-masking"
   public static let summary = "Score drop when a layer's channels are zeroed; the channels that matter most, with their maps."
-  public static let settingsHelp: [(String, String)] = [
-    ("layer", "auto (the last feature map before pooling) or a tensor name"),
-    ("top", "channels to show, ranked by score drop (default 8)"),
-    ("channels", "channels to zero together as well, e.g. \"3, 5\" (default: the top ones)"),
-    ("batch", "masked copies per forward pass (default 16)"),
-  ]
   public var layer: LayerChoice = .auto
+  public var tokens: TokenLayout?
   public var top = 8
   public var channels: ChannelList?
   public var batch = 16
 
+  public static let settings: [Setting<ChannelMasking>] = [
+    Setting("layer", \.layer, "auto (the last feature map before pooling) or a tensor name"),
+    Setting("tokens", \.tokens, TokenLayout.help),
+    Setting("top", \.top, "channels to show, ranked by score drop", .atLeast(1)),
+    Setting("channels", \.channels, "channels to zero together as well, e.g. \"3, 5\"", default: "the top ones"),
+    Setting("batch", \.batch, "masked copies per forward pass", .atLeast(1)),
+  ]
+
   public init() {}
-  public init(from decoder: Decoder) throws {
-    let settings = try SettingsReader(decoder, method: Self.name, known: Self.settingNames)
-    layer = try settings.value("layer", default: layer)
-    top = try settings.value("top", default: top)
-    let list = try settings.value("channels", default: ChannelList([]))
-    channels = list.indices.isEmpty ? nil : list
-    batch = try settings.value("batch", default: batch)
-    guard top >= 1, batch >= 1 else { throw MethodError("channel-masking: top and batch must be at least 1") }
-  }
 
   public func run(_ context: MethodContext) throws -> MethodOutput {
     let shape = try context.validatedImageShape()
-    let (name, layerShape) = try layer.resolve(in: context.network, inputShape: shape)
-    let (c, h, w) = (layerShape[1], layerShape[2], layerShape[3])
+    let resolved = try layer.resolve(in: context.network, inputShape: shape, tokens: tokens)
+    let (name, c, h, w) = (resolved.name, resolved.grid.channels, resolved.grid.height, resolved.grid.width)
     let listed = try channels?.validated(channels: c, layer: name)
     let scoreName = ClassScores.tensorName(context.network)
     let trace = try context.network.forward(context.images)
     let classes = try ClassScores.resolve(context, scores: trace.tensor(named: scoreName))
-    let activation = try trace.tensor(named: name)  // [N, C, h, w]
+    let layerTensor = try trace.tensor(named: name)
+    let activation = resolved.grid.maps(layerTensor)  // [N, C, h, w]
     let plane = h * w
     var cells: [ImageGrid.Cell] = []
     var rows: [[String]] = []
@@ -49,8 +44,8 @@ public struct ChannelMasking: VisualizationMethod {
       var start = 0
       while start < c {
         let end = min(start + batch, c)
-        masked += try scoreRows(trace: trace, image: image, layer: name, scoreName: scoreName,
-                                original: original, masks: (start..<end).map { [$0] }, shape: [c, h, w])
+        masked += try scoreRows(trace: trace, image: image, layer: resolved, original: layerTensor, scoreName: scoreName,
+                                maps: original, masks: (start..<end).map { [$0] })
         context.progress("channel-masking", end, c)
         start = end
       }
@@ -59,8 +54,8 @@ public struct ChannelMasking: VisualizationMethod {
         let drops = masked.map { target.logit - $0[target.index] }
         let ranked = BehaviourMath.topIndices(drops, count: min(top, c))
         let together = listed ?? ranked
-        let joint = try scoreRows(trace: trace, image: image, layer: name, scoreName: scoreName,
-                                  original: original, masks: [together], shape: [c, h, w])[0][target.index]
+        let joint = try scoreRows(trace: trace, image: image, layer: resolved, original: layerTensor, scoreName: scoreName,
+                                  maps: original, masks: [together])[0][target.index]
         let prefix = shape[0] > 1 || classes.count > 1 ? "image \(image), \(target.label): " : ""
         for channel in ranked {
           let map = Array(original[channel * plane ..< (channel + 1) * plane])
@@ -73,27 +68,29 @@ public struct ChannelMasking: VisualizationMethod {
                      "", BehaviourMath.format(target.logit), BehaviourMath.format(joint), BehaviourMath.format(joint - target.logit)])
       }
     }
-    let table = Table(header: ["image", "class", "channel(s) zeroed", "mean activation", "y", "y zeroed", "Δy"], rows: rows)
+    let table = ResultTable(header: ["image", "class", "channel(s) zeroed", "mean activation", "y", "y zeroed", "Δy"], rows: rows)
     return MethodOutput(.imageGrid(ImageGrid(columns: min(top, 8), cells: cells, table: table)), conventions: [
-      Convention("method", "channel masking"), Convention("layer", "\(name) [\(c), \(h), \(w)]"),
+      Convention("method", "channel masking")] + resolved.conventions + [
       Convention("score", "pre-softmax logit of '\(scoreName)'"),
       Convention("ranking", "channels by the drop of y^c when zeroed alone, largest first"),
       Convention("maps", "activation of each shown channel, per-tile min-max"),
     ])
   }
 
-  /// Score rows [K] for each mask (a set of channels zeroed in one copy of image `image`'s activation).
-  func scoreRows(trace: Trace, image: Int, layer: String, scoreName: String, original: [Float],
-                 masks: [[Int]], shape: [Int]) throws -> [[Float]] {
-    let plane = shape[1] * shape[2]
+  /// Score rows [K] for each mask (a set of channels zeroed in one copy of image `image`'s maps
+  /// [C, h, w]); `original` is the layer's own tensor [N, ...], whose prefix tokens stay.
+  func scoreRows(trace: Trace, image: Int, layer: ResolvedLayer, original: Tensor, scoreName: String, maps: [Float],
+                 masks: [[Int]]) throws -> [[Float]] {
+    let grid = layer.grid, plane = grid.height * grid.width
     var values: [Float] = []
-    values.reserveCapacity(masks.count * original.count)
+    values.reserveCapacity(masks.count * maps.count)
     for mask in masks {
-      var copy = original
+      var copy = maps
       for channel in mask { for position in 0..<plane { copy[channel * plane + position] = 0 } }
       values += copy
     }
-    let replacement = Tensor(shape: [masks.count] + shape, values: values)
-    return try trace.tensor(named: scoreName, replacing: layer, with: replacement, item: image).rows
+    let replacement = grid.layerTensor(Tensor(shape: [masks.count, grid.channels, grid.height, grid.width], values: values),
+                                       prefixFrom: original.item(image))
+    return try trace.tensor(named: scoreName, replacing: layer.name, with: replacement, item: image).rows
   }
 }

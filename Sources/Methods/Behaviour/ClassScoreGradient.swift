@@ -40,11 +40,6 @@ public struct InputScaling: Sendable, Equatable, CustomStringConvertible {
   public static let none = InputScaling(name: "none", scale: 1 / 255, mean: [0, 0, 0], std: [1, 1, 1])
   public static let all = [efficientNetLite, imagenet, none]
 
-  public static func named(_ name: String) throws -> InputScaling {
-    if let found = all.first(where: { $0.name == name.lowercased() }) { return found }
-    throw MethodError("unknown preprocess '\(name)'; choose one of \(all.map(\.name).joined(separator: ", "))")
-  }
-
   public var description: String {
     "\(name): x = (p·255·\(scale == 1 ? "1" : "1/255") − mean) / std, mean \(mean), std \(std)"
   }
@@ -155,4 +150,15 @@ enum ImageFilters {
     }
     return total > 0 ? high / total : 0
   }
+}
+
+extension InputScaling: SettingConvertible {
+  /// A scaling by name (`preprocess: imagenet`).
+  public init(setting value: SettingValue) throws {
+    guard case .string(let text) = value else { throw SettingMismatch.kind }
+    guard let found = Self.all.first(where: { $0.name == text.lowercased() }) else { throw SettingMismatch.choice(text, Self.all.map(\.name)) }
+    self = found
+  }
+  public static var settingKind: String { "one of " + all.map(\.name).joined(separator: ", ") }
+  public var settingText: String { name }
 }

@@ -8,33 +8,19 @@ import Foundation
 public struct ClassVisualization: VisualizationMethod {
   public static let name = "class-visualization"
   public static let summary = "A picture that maximises a class score by gradient ascent; presets simonyan, cs231n, yosinski, lucid."
-  public static let settingsHelp: [(String, String)] = [
-    ("preset", "simonyan, cs231n, yosinski or lucid (default lucid)"),
-    ("steps", "gradient steps (default: the preset's)"),
-    ("learning-rate", "step size (default: the preset's)"),
-    ("l2", "λ of −λ‖x‖² (simonyan, cs231n; default: the preset's)"),
-    ("preprocess", "how a [0, 1] picture becomes the model input: efficientnet-lite (default), imagenet or none"),
-  ]
   public var preset = ClassVisualizationPreset.named(.lucid)
   public var scaling = InputScaling.efficientNetLite
 
+  /// `preset` comes first: it sets the steps, learning rate and λ the later keys may change.
+  public static let settings: [Setting<ClassVisualization>] = [
+    Setting("preset", \.preset, "simonyan, cs231n, yosinski or lucid"),
+    Setting("steps", \.preset.steps, "gradient steps", default: "the preset's", .atLeast(1)),
+    Setting("learning-rate", \.preset.learningRate, "step size", default: "the preset's", .positive),
+    Setting("l2", \.preset.l2, "λ of −λ‖x‖² (simonyan, cs231n)", default: "the preset's", .atLeast(0)),
+    Setting("preprocess", \.scaling, "how a [0, 1] picture becomes the model input: efficientnet-lite, imagenet or none"),
+  ]
+
   public init() {}
-  public init(from decoder: Decoder) throws {
-    let settings = try SettingsReader(decoder, method: Self.name, known: Self.settingNames)
-    let presetName = try settings.value("preset", default: "lucid")
-    guard let name = ClassVisualizationPreset.Name(rawValue: presetName.lowercased()) else {
-      let names = ClassVisualizationPreset.Name.allCases.map(\.rawValue)
-      throw MethodError("class-visualization: unknown preset '\(presetName)'; choose one of \(names.joined(separator: ", "))")
-    }
-    preset = .named(name)
-    preset.steps = try settings.value("steps", default: preset.steps)
-    preset.learningRate = try settings.value("learning-rate", default: preset.learningRate)
-    preset.l2 = try settings.value("l2", default: preset.l2)
-    scaling = try InputScaling.named(settings.value("preprocess", default: scaling.name))
-    guard preset.steps >= 1, preset.learningRate > 0, preset.l2 >= 0 else {
-      throw MethodError("class-visualization: steps must be at least 1, learning-rate positive and l2 at least 0")
-    }
-  }
 
   public func run(_ context: MethodContext) throws -> MethodOutput {
     let shape = try context.validatedImageShape()
@@ -59,7 +45,7 @@ public struct ClassVisualization: VisualizationMethod {
         curve = result.scores
       }
       let finalRow = try score.scores(scaling.input(fromPicture: picture))
-      let probability = ClassScores.softmax(finalRow)[classIndex]
+      let probability = softmax(finalRow)[classIndex]
       let energy = ImageFilters.highFrequencyEnergy(picture, height: shape[2], width: shape[3])
       let label = context.className(classIndex)
       cells.append(ImageGrid.Cell(image: Tensor(shape: [3, shape[2], shape[3]], values: picture),
@@ -67,7 +53,7 @@ public struct ClassVisualization: VisualizationMethod {
       series.append(Curve.Series(name: "\(label) (\(classIndex))", x: curve.indices.map { Float($0) }, y: curve))
       measurements.append(Convention("result \(label) (\(classIndex))",
         "y = \(BehaviourMath.format(finalRow[classIndex])), p = \(BehaviourMath.format(probability, digits: 4)) on the untransformed picture; "
-        + "high-frequency energy \(energy.map { String(format: "%.4f", $0) } ?? "n/a")"))  // no run time: captions are deterministic
+        + "high-frequency energy \(energy.map { String(format: "%.4f", $0) } ?? "n/a")"))
     }
     let curve = Curve(xLabel: "step", yLabel: preset.name == .lucid ? "y^c (transformed picture)" : "y^c", series: series)
     return MethodOutput(.imageGrid(ImageGrid(columns: min(cells.count, 4), cells: cells, curve: curve)), conventions: [

@@ -4,7 +4,7 @@ import Foundation
 /// The recipes of class visualization by gradient ascent. Pixel-space presets optimise the model
 /// input x directly; `lucid` optimises a Fourier spectrum (`FourierImage`) with Adam.
 public struct ClassVisualizationPreset: Sendable, Equatable {
-  public enum Name: String, Sendable, CaseIterable { case simonyan, cs231n, yosinski, lucid }
+  public enum Name: String, Sendable, CaseIterable, SettingChoice { case simonyan, cs231n, yosinski, lucid }
   public var name: Name
   public var steps: Int
   public var learningRate: Double
@@ -63,6 +63,13 @@ public struct ClassVisualizationPreset: Sendable, Equatable {
       return "lucid: Fourier (1/f, sd 0.01) + decorrelated colour + sigmoid, Adam \(learningRate), pad 12, jitter 8, scale 0.9-1.1, rotate ±10°, jitter 4, \(steps) steps"
     }
   }
+}
+
+extension ClassVisualizationPreset: SettingConvertible {
+  /// A preset by name (`preset: cs231n`).
+  public init(setting value: SettingValue) throws { self = .named(try Name(setting: value)) }
+  public static var settingKind: String { Name.settingKind }
+  public var settingText: String { name.rawValue }
 }
 
 /// Gradient ascent directly on the model input (simonyan, cs231n, yosinski).

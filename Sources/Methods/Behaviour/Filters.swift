@@ -7,14 +7,7 @@ import Engine
 public struct Filters: VisualizationMethod {
   public static let name = "filters"
   public static let summary = "Convolution weights as an RGB grid (first layer) or per-channel grey grids (Zeiler & Fergus 2014)."
-  public static let settingsHelp: [(String, String)] = [
-    ("layer", "auto (first conv with 3 input channels) or a Conv node or output tensor name"),
-    ("scale", "per-filter (default) or shared min-max scaling"),
-    ("filters", "at most this many filters (default 64)"),
-    ("channels", "grey grids: at most this many input channels per filter (default 16)"),
-    ("columns", "RGB grid columns (default 8)"),
-  ]
-  public enum Scale: String, Decodable, Sendable { case perFilter = "per-filter", shared }
+  public enum Scale: String, Sendable, CaseIterable, SettingChoice { case perFilter = "per-filter", shared }
 
   public var layer: LayerChoice = .auto
   public var scale: Scale = .perFilter
@@ -22,18 +15,15 @@ public struct Filters: VisualizationMethod {
   public var channels = 16
   public var columns = 8
 
+  public static let settings: [Setting<Filters>] = [
+    Setting("layer", \.layer, "auto (the first conv with 3 input channels) or a Conv node or output tensor name"),
+    Setting("scale", \.scale, "per-filter or shared min-max scaling"),
+    Setting("filters", \.filters, "at most this many filters", .atLeast(1)),
+    Setting("channels", \.channels, "grey grids: at most this many input channels per filter", .atLeast(1)),
+    Setting("columns", \.columns, "RGB grid columns", .atLeast(1)),
+  ]
+
   public init() {}
-  public init(from decoder: Decoder) throws {
-    let settings = try SettingsReader(decoder, method: Self.name, known: Self.settingNames)
-    layer = try settings.value("layer", default: layer)
-    let scaleText = try settings.value("scale", default: scale.rawValue)
-    guard let parsed = Scale(rawValue: scaleText) else { throw MethodError("filters: scale must be per-filter or shared, got '\(scaleText)'") }
-    scale = parsed
-    filters = try settings.value("filters", default: filters)
-    channels = try settings.value("channels", default: channels)
-    columns = try settings.value("columns", default: columns)
-    guard filters >= 1, channels >= 1, columns >= 1 else { throw MethodError("filters: filters, channels and columns must be at least 1") }
-  }
 
   public func run(_ context: MethodContext) throws -> MethodOutput {
     let node = try Self.convolution(layer, in: context.network)

@@ -7,30 +7,23 @@ import Engine
 public struct MaxPatches: VisualizationMethod {
   public static let name = "max-patches"
   public static let summary = "Dataset patches that most activate a channel, cropped to the unit's receptive field (Zeiler & Fergus 2014)."
-  public static let settingsHelp: [(String, String)] = [
-    ("layer", "auto (the last feature map before pooling) or a tensor name"),
-    ("channels", "channel list, e.g. \"3, 5\" (default: the top channels by mean activation over the dataset)"),
-    ("top-channels", "how many channels when none are listed (default 4)"),
-    ("k", "patches per channel (default 9)"),
-    ("batch", "dataset images per forward pass (default 16)"),
-  ]
   public var layer: LayerChoice = .auto
+  public var tokens: TokenLayout?
   public var channels: ChannelList?
   public var topChannels = 4
   public var k = 9
   public var batch = 16
 
+  public static let settings: [Setting<MaxPatches>] = [
+    Setting("layer", \.layer, "auto (the last feature map before pooling) or a tensor name"),
+    Setting("tokens", \.tokens, TokenLayout.help),
+    Setting("channels", \.channels, "a channel list, e.g. \"3, 5\"", default: "the top channels by mean activation over the dataset"),
+    Setting("top-channels", \.topChannels, "how many channels when none are listed", .atLeast(1)),
+    Setting("k", \.k, "patches per channel", .atLeast(1)),
+    Setting("batch", \.batch, "dataset images per forward pass", .atLeast(1)),
+  ]
+
   public init() {}
-  public init(from decoder: Decoder) throws {
-    let settings = try SettingsReader(decoder, method: Self.name, known: Self.settingNames)
-    layer = try settings.value("layer", default: layer)
-    let list = try settings.value("channels", default: ChannelList([]))
-    channels = list.indices.isEmpty ? nil : list
-    topChannels = try settings.value("top-channels", default: topChannels)
-    k = try settings.value("k", default: k)
-    batch = try settings.value("batch", default: batch)
-    guard topChannels >= 1, k >= 1, batch >= 1 else { throw MethodError("max-patches: top-channels, k and batch must be at least 1") }
-  }
 
   struct Peak { var value: Float; var image: Int; var row: Int; var column: Int }
 
@@ -38,16 +31,19 @@ public struct MaxPatches: VisualizationMethod {
     let dataset = try context.requireDataset(Self.name)
     let first = try dataset.image(at: 0)  // [3, H, W]
     let inputShape = [1] + first.shape
-    let (name, layerShape) = try layer.resolve(in: context.network, inputShape: inputShape)
-    let (c, h, w) = (layerShape[1], layerShape[2], layerShape[3])
+    let resolved = try layer.resolve(in: context.network, inputShape: inputShape, tokens: tokens)
+    let (name, c, h, w) = (resolved.name, resolved.grid.channels, resolved.grid.height, resolved.grid.width)
     let listed = try channels?.validated(channels: c, layer: name)
-    let field = try ReceptiveFieldAnalysis.field(of: name, in: context.network, inputShape: inputShape)
+    // A token's own patch of the image grid: attention lets it see the whole image, so no field is smaller.
+    let field = resolved.grid.arrangement == .channelsFirst
+      ? try ReceptiveFieldAnalysis.field(of: name, in: context.network, inputShape: inputShape)
+      : ReceptiveField(size: [first.shape[1] / h, first.shape[2] / w], jump: [first.shape[1] / h, first.shape[2] / w], first: [0, 0])
     // Per channel: its best peaks so far (at most k, one per image), and the sum of its means.
     var peaks = [[Peak]](repeating: [], count: c)
     var meanSums = [Double](repeating: 0, count: c)
     let plane = h * w
     try DatasetBatches.forEach(dataset, batch: batch) { range, images in
-      let activation = try context.network.forward(images, mode: .fused, keeping: [name]).tensor(named: name)  // [B, C, h, w]
+      let activation = resolved.grid.maps(try context.network.forward(images, mode: .fused, keeping: [name]).tensor(named: name))  // [B, C, h, w]
       for (offset, image) in range.enumerated() {
         for channel in 0..<c {
           let base = (offset * c + channel) * plane
@@ -76,9 +72,11 @@ public struct MaxPatches: VisualizationMethod {
       }
     }
     return MethodOutput(.imageGrid(ImageGrid(columns: k, cells: cells)), conventions: [
-      Convention("method", "maximally activating patches (Zeiler & Fergus 2014)"), Convention("layer", "\(name) [\(c), \(h), \(w)]"),
+      Convention("method", "maximally activating patches (Zeiler & Fergus 2014)")] + resolved.conventions + [
       Convention("channels", listed.map { ChannelList($0).description } ?? "top \(chosen.count) by mean activation over the dataset: \(ChannelList(chosen))"),
-      Convention("receptive field", "\(field.size[0])×\(field.size[1]) px, jump \(field.jump[0])×\(field.jump[1]) px"),
+      Convention("receptive field", resolved.grid.arrangement == .channelsFirst
+        ? "\(field.size[0])×\(field.size[1]) px, jump \(field.jump[0])×\(field.jump[1]) px"
+        : "the token's own \(field.size[0])×\(field.size[1]) px patch (through attention every token sees the whole image)"),
       Convention("patches", "top \(k) images per channel by peak activation, one peak each; outside the image shown grey"),
       Convention("dataset", "\(dataset.count) images"),
     ])

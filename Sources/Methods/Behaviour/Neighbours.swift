@@ -10,16 +10,7 @@ import Foundation
 public struct NearestNeighbours: VisualizationMethod {
   public static let name = "neighbours"
   public static let summary = "Dataset images closest to each query by cosine similarity of features at a layer (and of pixels)."
-  public static let settingsHelp: [(String, String)] = [
-    ("layer", "auto (the global-pool output) or a tensor name"),
-    ("k", "neighbours per query (default 5)"),
-    ("queries", "images (the step's, default) or dataset: the first per-class images of each dataset class"),
-    ("per-class", "queries per class with queries: dataset (default 1)"),
-    ("pixels", "also rank by cosine similarity of the model's input tensors (default false)"),
-    ("include-query", "keep a query that is in the dataset in its own list (default false)"),
-    ("batch", "dataset images per forward pass (default 16)"),
-  ]
-  public enum Queries: String, Decodable, Sendable { case images, dataset }
+  public enum Queries: String, Sendable, CaseIterable, SettingChoice { case images, dataset }
   public var layer: LayerChoice = .auto
   public var k = 5
   public var queries: Queries = .images
@@ -28,22 +19,17 @@ public struct NearestNeighbours: VisualizationMethod {
   public var includeQuery = false
   public var batch = 16
 
+  public static let settings: [Setting<NearestNeighbours>] = [
+    Setting("layer", \.layer, "auto (the global-pool output) or a tensor name"),
+    Setting("k", \.k, "neighbours per query", .atLeast(1)),
+    Setting("queries", \.queries, "images (the step's) or dataset: the first per-class images of each dataset class"),
+    Setting("per-class", \.perClass, "queries per class with queries: dataset", .atLeast(1)),
+    Setting("pixels", \.pixels, "also rank by cosine similarity of the model's input tensors"),
+    Setting("include-query", \.includeQuery, "keep a query that is in the dataset in its own list"),
+    Setting("batch", \.batch, "dataset images per forward pass", .atLeast(1)),
+  ]
+
   public init() {}
-  public init(from decoder: Decoder) throws {
-    let settings = try SettingsReader(decoder, method: Self.name, known: Self.settingNames)
-    layer = try settings.value("layer", default: layer)
-    k = try settings.value("k", default: k)
-    let queryText = try settings.value("queries", default: queries.rawValue)
-    guard let chosen = Queries(rawValue: queryText) else {
-      throw MethodError("neighbours: queries must be images (the step's) or dataset, got '\(queryText)'")
-    }
-    queries = chosen
-    perClass = try settings.value("per-class", default: perClass)
-    pixels = try settings.value("pixels", default: pixels)
-    includeQuery = try settings.value("include-query", default: includeQuery)
-    batch = try settings.value("batch", default: batch)
-    guard k >= 1, batch >= 1, perClass >= 1 else { throw MethodError("neighbours: k, per-class and batch must be at least 1") }
-  }
 
   public func run(_ context: MethodContext) throws -> MethodOutput {
     let dataset = try context.requireDataset(Self.name)
@@ -66,14 +52,14 @@ public struct NearestNeighbours: VisualizationMethod {
     }
     // Query copies in the dataset (excluded unless include-query): found once, used by both rankings.
     var excluded: [[Int]] = []
-    var lists: [[Neighbours.Match]] = []
+    var lists: [[(datasetIndex: Int, score: Float)]] = []
     let rows = (0..<features.count).map(features.row), rowNorms = rows.map(Self.norm)
     for query in 0..<count {
       let scores = Self.cosines(Self.row(queryFeatures.values, query, features.dimension), rows, norms: rowNorms)
       excluded.append(includeQuery ? [] : try Self.copies(of: images.item(query), in: dataset, scores: scores))
       lists.append(Self.best(scores, excluding: excluded[query], k: k))
     }
-    var pixelLists: [[Neighbours.Match]] = []
+    var pixelLists: [[(datasetIndex: Int, score: Float)]] = []
     if pixels {
       let pixelDimension = images.count / count
       let database = try (0..<dataset.count).map { index -> ArraySlice<Float> in
@@ -97,7 +83,7 @@ public struct NearestNeighbours: VisualizationMethod {
     if let queryIndices {
       conventions.append(Convention("queries", "the first \(perClass) dataset image(s) of each class, \(queryIndices.count) in all"))
       // How often a neighbour shares the query's class: the number the two rankings differ in.
-      func sameClass(_ lists: [[Neighbours.Match]]) -> String {
+      func sameClass(_ lists: [[(datasetIndex: Int, score: Float)]]) -> String {
         let pairs = zip(queryIndices, lists).flatMap { query, matches in matches.map { (dataset.label(at: query), dataset.label(at: $0.datasetIndex)) } }
         return "\(pairs.filter { $0.0 != nil && $0.0 == $0.1 }.count) of \(pairs.count)"
       }
@@ -106,8 +92,10 @@ public struct NearestNeighbours: VisualizationMethod {
     }
     let found = excluded.reduce(0) { $0 + $1.count }
     conventions.append(Convention("query", includeQuery ? "kept when in the dataset" : "excluded from its own list (\(found) found in the dataset)"))
-    return MethodOutput(.neighbours(Neighbours(queries: lists, pixelQueries: pixelLists, queryIndices: queryIndices)),
-                        conventions: conventions)
+    let matches = { (list: [(datasetIndex: Int, score: Float)]) in try list.map { try Self.match($0.datasetIndex, score: $0.score, in: dataset) } }
+    let neighbours = Neighbours(queries: try lists.map(matches), pixelQueries: try pixelLists.map(matches),
+                                queryItems: try queryIndices?.map { try Self.match($0, score: 1, in: dataset) })
+    return MethodOutput(.neighbours(neighbours), conventions: conventions)
   }
 
   /// The first `perClass` indices of each class, classes in label order (unlabelled items last).
@@ -126,12 +114,18 @@ public struct NearestNeighbours: VisualizationMethod {
     return zip(rows, norms).map { dot(query, $0) / max(queryNorm * $1, 1e-12) }
   }
 
-  /// The `k` best-scoring indices, `excluding` some, largest first.
-  static func best(_ scores: [Float], excluding: [Int], k: Int) -> [Neighbours.Match] {
+  /// The `k` best-scoring indices with their scores, `excluding` some, largest first.
+  static func best(_ scores: [Float], excluding: [Int], k: Int) -> [(datasetIndex: Int, score: Float)] {
     var scores = scores
     for index in excluding { scores[index] = -.infinity }
-    return BehaviourMath.topIndices(scores, count: min(k, scores.count)).filter { scores[$0] > -.infinity }
-      .map { Neighbours.Match(datasetIndex: $0, score: scores[$0]) }
+    return BehaviourMath.topIndices(scores, count: min(k, scores.count)).filter { scores[$0] > -.infinity }.map { ($0, scores[$0]) }
+  }
+
+  /// Dataset item `index` as a neighbours grid shows it: its class and the picture the model saw.
+  static func match(_ index: Int, score: Float, in dataset: any DatasetSource) throws -> Neighbours.Match {
+    let label = dataset.label(at: index).map { dataset.className(for: $0) } ?? "#\(index)"
+    return Neighbours.Match(datasetIndex: index, score: score, label: label,
+                            thumbnail: Thumbnail(try DatasetBatches.displayImage(dataset, at: index)))
   }
 
   static func row(_ values: [Float], _ index: Int, _ dimension: Int) -> ArraySlice<Float> {

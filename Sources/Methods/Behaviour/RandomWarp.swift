@@ -64,17 +64,10 @@ struct RandomWarp: Sendable {
 
   /// image [C, H, W] → warped [C, H, W].
   func apply(_ image: [Float], channels: Int) -> [Float] {
-    let plane = height * width
-    var out = [Float](repeating: 0, count: channels * plane)
-    for y in 0..<height {
-      for x in 0..<width {
-        let (i, w) = taps(y, x)
-        for channel in 0..<channels {
-          let base = channel * plane
-          func read(_ index: Int) -> Float { index >= 0 ? image[base + index] : RandomWarp.padValue }
-          out[base + y * width + x] = w.0 * read(i.0) + w.1 * read(i.1) + w.2 * read(i.2) + w.3 * read(i.3)
-        }
-      }
+    var out = [Float](repeating: 0, count: channels * height * width)
+    forEachPixel(channels: channels) { base, pixel, i, w in
+      func read(_ index: Int) -> Float { index >= 0 ? image[base + index] : RandomWarp.padValue }
+      out[base + pixel] = w.0 * read(i.0) + w.1 * read(i.1) + w.2 * read(i.2) + w.3 * read(i.3)
     }
     return out
   }
@@ -82,21 +75,27 @@ struct RandomWarp: Sendable {
   /// The adjoint of `apply` (the pad value is a constant, so it takes no gradient): each output
   /// gradient is scattered back to the taps it was read from, with the same weights.
   func adjoint(_ gradient: [Float], channels: Int) -> [Float] {
+    var out = [Float](repeating: 0, count: channels * height * width)
+    forEachPixel(channels: channels) { base, pixel, i, w in
+      let g = gradient[base + pixel]
+      if i.0 >= 0 { out[base + i.0] += w.0 * g }
+      if i.1 >= 0 { out[base + i.1] += w.1 * g }
+      if i.2 >= 0 { out[base + i.2] += w.2 * g }
+      if i.3 >= 0 { out[base + i.3] += w.3 * g }
+    }
+    return out
+  }
+
+  /// `body(channel offset, output pixel y·W + x, taps, weights)` for every output pixel (row-major)
+  /// and, within it, every channel: the order both `apply` and its adjoint visit them in.
+  @inline(__always)
+  private func forEachPixel(channels: Int, _ body: (Int, Int, (Int, Int, Int, Int), (Float, Float, Float, Float)) -> Void) {
     let plane = height * width
-    var out = [Float](repeating: 0, count: channels * plane)
     for y in 0..<height {
       for x in 0..<width {
         let (i, w) = taps(y, x)
-        for channel in 0..<channels {
-          let base = channel * plane
-          let g = gradient[base + y * width + x]
-          if i.0 >= 0 { out[base + i.0] += w.0 * g }
-          if i.1 >= 0 { out[base + i.1] += w.1 * g }
-          if i.2 >= 0 { out[base + i.2] += w.2 * g }
-          if i.3 >= 0 { out[base + i.3] += w.3 * g }
-        }
+        for channel in 0..<channels { body(channel * plane, y * width + x, i, w) }
       }
     }
-    return out
   }
 }

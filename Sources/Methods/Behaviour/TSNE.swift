@@ -6,34 +6,21 @@ import Foundation
 public struct TSNE: VisualizationMethod {
   public static let name = "tsne"
   public static let summary = "Barnes-Hut t-SNE of a dataset's features at a layer, coloured by label (van der Maaten 2014)."
-  public static let settingsHelp: [(String, String)] = [
-    ("layer", "auto (the global-pool output) or a tensor name"),
-    ("perplexity", "effective number of neighbours (default 30)"),
-    ("theta", "Barnes-Hut accuracy θ (default 0.5)"),
-    ("iterations", "gradient steps (default 1000)"),
-    ("exaggeration", "early exaggeration (default 12, for the first 250 steps)"),
-    ("learning-rate", "auto (max(n / 12 / 4, 50), sklearn's) or a number"),
-    ("batch", "dataset images per forward pass (default 16)"),
-  ]
   public var layer: LayerChoice = .auto
   public var embedding = TSNEEmbedding()
   public var batch = 16
 
+  public static let settings: [Setting<TSNE>] = [
+    Setting("layer", \.layer, "auto (the global-pool output) or a tensor name"),
+    Setting("perplexity", \.embedding.perplexity, "effective number of neighbours", .positive),
+    Setting("theta", \.embedding.theta, "Barnes-Hut accuracy θ", .atLeast(0)),
+    Setting("iterations", \.embedding.iterations, "gradient steps", .atLeast(0)),
+    Setting("exaggeration", \.embedding.exaggeration, "early exaggeration, for the first 250 steps", .positive),
+    Setting("learning-rate", \.embedding.learningRate, "auto (max(n / 12 / 4, 50), sklearn's) or a number", default: "auto"),
+    Setting("batch", \.batch, "dataset images per forward pass", .atLeast(1)),
+  ]
+
   public init() {}
-  public init(from decoder: Decoder) throws {
-    let settings = try SettingsReader(decoder, method: Self.name, known: Self.settingNames)
-    layer = try settings.value("layer", default: layer)
-    embedding.perplexity = try settings.value("perplexity", default: embedding.perplexity)
-    embedding.theta = try settings.value("theta", default: embedding.theta)
-    embedding.iterations = try settings.value("iterations", default: embedding.iterations)
-    embedding.exaggeration = try settings.value("exaggeration", default: embedding.exaggeration)
-    let rate = try settings.value("learning-rate", default: SettingNumberOrAuto.auto)
-    if case .number(let value) = rate { embedding.learningRate = value }
-    batch = try settings.value("batch", default: batch)
-    guard embedding.perplexity > 0, embedding.theta >= 0, embedding.iterations >= 0, embedding.exaggeration > 0, batch >= 1 else {
-      throw MethodError("tsne: perplexity and exaggeration must be positive, theta and iterations at least 0, batch at least 1")
-    }
-  }
 
   public func run(_ context: MethodContext) throws -> MethodOutput {
     let dataset = try context.requireDataset(Self.name)
@@ -74,27 +61,5 @@ extension TSNEEmbedding {
     let distances = PairwiseDistances.squared(features, count: n, dimension: d)
     let positions = embed(features: features, distances: distances, count: n, dimension: d, progress: progress)
     return (positions, Trustworthiness.score(inputDistances: distances, embedding: positions, count: n, k: 5))
-  }
-}
-
-/// A numeric setting that may also be "auto".
-enum SettingNumberOrAuto: Decodable, Sendable, CustomStringConvertible {
-  case auto
-  case number(Double)
-  init(from decoder: Decoder) throws {
-    let container = try decoder.singleValueContainer()
-    if let value = try? container.decode(Double.self) {
-      self = .number(value)
-    } else if try container.decode(String.self).lowercased() == "auto" {
-      self = .auto
-    } else {
-      throw MethodError("expected a number or 'auto'")
-    }
-  }
-  var description: String {
-    switch self {
-    case .auto: return "auto"
-    case .number(let value): return String(value)
-    }
   }
 }

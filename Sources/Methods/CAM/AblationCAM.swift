@@ -5,20 +5,13 @@ import Engine
 public struct AblationCAM: ChannelWeightedMap {
   public static let name = "ablation-cam"
   public static let summary = "Channels weighted by the relative score drop when each is zeroed (Desai 2020)."
-  public static let settingsHelp: [(String, String)] = [
-    ("layer", "target layer: auto or a tensor name"),
-    ("batch", "ablated copies per forward pass (default 16)"),
-  ]
   public var layer: LayerChoice = .auto
+  public var tokens: TokenLayout?
   public var batch = 16
 
+  public static let settings: [Setting<AblationCAM>] = [.layer, .tokens, Setting("batch", \.batch, "ablated copies per forward pass", .atLeast(1))]
+
   public init() {}
-  public init(from decoder: Decoder) throws {
-    let settings = try SettingsReader(decoder, method: Self.name, known: Self.settingNames)
-    layer = try settings.value("layer", default: layer)
-    batch = try settings.value("batch", default: batch)
-    guard batch >= 1 else { throw MethodError("ablation-cam: batch must be at least 1, got \(batch)") }
-  }
 
   public var needsGradient: Bool { false }
   public var variantConventions: [Convention] { [Convention("weights", "w_k = (y − y without A^k) / y"), Convention("batch", String(batch))] }
@@ -45,7 +38,7 @@ public struct AblationCAM: ChannelWeightedMap {
         values.append(contentsOf: copy)
       }
       let replacement = Tensor(shape: [end - start, sample.channels, sample.height, sample.width], values: values)
-      let scores = try setup.trace.tensor(named: setup.scoreName, replacing: setup.layer, with: replacement, item: sample.imageIndex)
+      let scores = try setup.scores(replacingMapsWith: replacement, image: sample.imageIndex)
       rows.append(contentsOf: scores.rows)
       setup.context.progress("ablation-cam channels", end, sample.channels)
       start = end

@@ -6,14 +6,13 @@ import Engine
 public struct CAM: ChannelWeightedMap {
   public static let name = "cam"
   public static let summary = "Class activation map: feature maps weighted by the final linear layer (Zhou 2016); needs conv -> GAP -> linear."
-  public static let settingsHelp: [(String, String)] = [("layer", "target layer: auto or the tensor fed to the global average pool")]
   public var layer: LayerChoice = .auto
+  /// Unused: CAM needs conv → GAP → linear, which token layers are not.
+  public var tokens: TokenLayout?
+
+  public static let settings = [Setting<CAM>("layer", \.layer, "target layer: auto or the tensor fed to the global average pool")]
 
   public init() {}
-  public init(from decoder: Decoder) throws {
-    let settings = try SettingsReader(decoder, method: Self.name, known: Self.settingNames)
-    layer = try settings.value("layer", default: layer)
-  }
 
   public var needsGradient: Bool { false }
   public var variantConventions: [Convention] { [Convention("weights", "final linear layer row of the class")] }

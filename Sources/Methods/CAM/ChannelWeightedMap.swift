@@ -23,6 +23,12 @@ public struct LayerSample: Sendable {
     return map
   }
 
+  /// f(A^k, g^k) for every channel k: [C] (`activation` and `gradient` are the channel's [h·w] values).
+  public func perChannel(_ f: (_ activation: ArraySlice<Float>, _ gradient: ArraySlice<Float>) -> Float) -> [Float] {
+    let plane = height * width
+    return (0..<channels).map { f(activation[$0 * plane ..< ($0 + 1) * plane], gradient[$0 * plane ..< ($0 + 1) * plane]) }
+  }
+
   /// Σ_k f(g^k) ⊙ A^k, position by position: [h·w] (HiResCAM: f = identity; Layer-CAM: f = ReLU).
   public func gradientWeightedSum(_ f: (Float) -> Float) -> [Float] {
     let plane = height * width
@@ -38,15 +44,24 @@ public struct LayerSample: Sendable {
 /// The run-wide state a channel-weighted method may use: the batch, the forward trace and the layer.
 public struct LayerSetup: @unchecked Sendable {
   public let context: MethodContext
-  /// Target layer tensor name and its shape [N, C, h, w].
-  public let layer: String
-  public let shape: [Int]
+  /// The target layer: its tensor and how it reads as maps [N, C, h, w].
+  public let resolved: ResolvedLayer
+  public var layer: String { resolved.name }
+  /// The maps' shape [N, C, h, w].
+  public var shape: [Int] { resolved.shape }
   /// The forward run of the whole batch.
   public let trace: Trace
   /// The pre-softmax score tensor.
   public let scoreName: String
   /// Per-image results a method computes once for all targets (Score-CAM, Ablation-CAM scores).
   let cache = ScoreCache()
+
+  /// The class scores [n, K] of image `image` with the layer replaced by `maps` [n, C, h, w] (token
+  /// layers get the image's own prefix tokens back).
+  public func scores(replacingMapsWith maps: Tensor, image: Int) throws -> Tensor {
+    let original = resolved.grid.arrangement == .channelsFirst ? maps : try trace.tensor(named: layer).item(image)
+    return try trace.tensor(named: scoreName, replacing: layer, with: resolved.grid.layerTensor(maps, prefixFrom: original), item: image)
+  }
 }
 
 /// Score rows by image, filled once per run (single-threaded use within one `run`).
@@ -58,7 +73,9 @@ final class ScoreCache: @unchecked Sendable {
 /// (or its own combination, for HiResCAM / Layer-CAM / Eigen-CAM); forward, backward, the weighted
 /// sum and the ReLU are shared here.
 public protocol ChannelWeightedMap: VisualizationMethod {
-  var layer: LayerChoice { get }
+  var layer: LayerChoice { get set }
+  /// How a token or channels-last layer reads as maps (nil: inferred).
+  var tokens: TokenLayout? { get set }
   /// Whether the map needs ∂y^c/∂A (one backward pass per target class).
   var needsGradient: Bool { get }
   /// Seed sign: −1 explains the counterfactual (negated gradients, Selvaraju et al. §5.2).
@@ -69,18 +86,32 @@ public protocol ChannelWeightedMap: VisualizationMethod {
   var variantConventions: [Convention] { get }
   /// Checks the network suits the method (CAM needs conv → GAP → one linear layer).
   func validate(_ setup: LayerSetup) throws
-  /// w_k^c: [C].
+  /// w_k^c: [C] (default 1 for every channel).
   func channelWeights(_ sample: LayerSample, _ setup: LayerSetup) throws -> [Float]
   /// The map before the ReLU: [h·w]. Default Σ_k w_k A^k.
   func combine(_ sample: LayerSample, _ setup: LayerSetup) throws -> [Float]
 }
 
+extension Setting where Root: ChannelWeightedMap {
+  /// The target layer, the one setting most CAM variants have.
+  public static var layer: Setting { Setting("layer", \.layer, "target layer: auto or a tensor name") }
+  /// How a transformer's token layer becomes maps, when it cannot be inferred.
+  public static var tokens: Setting {
+    Setting("tokens", \.tokens, TokenLayout.help)
+  }
+}
+
 extension ChannelWeightedMap {
+  /// Just the target layer; variants with more settings declare their own list.
+  public static var settings: [Setting<Self>] { [.layer, .tokens] }
   public var needsGradient: Bool { true }
   public var gradientSign: Float { 1 }
   public var keepsSign: Bool { false }
   public var variantConventions: [Convention] { [] }
   public func validate(_ setup: LayerSetup) throws {}
+  public func channelWeights(_ sample: LayerSample, _ setup: LayerSetup) throws -> [Float] {
+    [Float](repeating: 1, count: sample.channels)
+  }
   public func combine(_ sample: LayerSample, _ setup: LayerSetup) throws -> [Float] {
     sample.weightedSum(try channelWeights(sample, setup))
   }
@@ -93,13 +124,14 @@ extension ChannelWeightedMap {
   /// The maps of every (image, target), after the ReLU unless `keepsSign`, at the layer's resolution.
   public func layerMaps(_ context: MethodContext) throws -> (LayerMaps, [Convention]) {
     let imageShape = try context.validatedImageShape()
-    let (layerName, layerShape) = try layer.resolve(in: context.network, inputShape: imageShape)
+    let resolved = try layer.resolve(in: context.network, inputShape: imageShape, tokens: tokens)
+    let (layerName, layerShape) = (resolved.name, resolved.shape)
     let trace = try context.network.forward(context.images)
     let scoreName = ClassScores.tensorName(context.network)
     let classes = try ClassScores.resolve(context, scores: try trace.tensor(named: scoreName))
-    let setup = LayerSetup(context: context, layer: layerName, shape: layerShape, trace: trace, scoreName: scoreName)
+    let setup = LayerSetup(context: context, resolved: resolved, trace: trace, scoreName: scoreName)
     try validate(setup)
-    let activation = try trace.tensor(named: layerName)  // [N, C, h, w]
+    let activation = resolved.grid.maps(try trace.tensor(named: layerName))  // [N, C, h, w]
     let (channels, height, width) = (layerShape[1], layerShape[2], layerShape[3])
     let perImage = channels * height * width
     var items: [LayerMaps.Item] = []
@@ -109,7 +141,7 @@ extension ChannelWeightedMap {
       if needsGradient {
         var seed = try Trace.oneHotSeed(shape: try trace.shape(of: scoreName), classes: perImageClasses.map(\.index))
         if gradientSign != 1 { seed.values = seed.values.map { $0 * gradientSign } }
-        gradient = try trace.backward(seed: seed, at: scoreName, to: [layerName])[layerName]
+        gradient = try trace.backward(seed: seed, at: scoreName, to: [layerName])[layerName].map(resolved.grid.maps)
       }
       for (imageIndex, info) in perImageClasses.enumerated() {
         let range = imageIndex * perImage ..< (imageIndex + 1) * perImage
@@ -125,20 +157,11 @@ extension ChannelWeightedMap {
     context.progress(Self.name, classes.count, classes.count)
     // Image-major, targets in order within an image (filter keeps order).
     items = (0..<activation.shape[0]).flatMap { image in items.filter { $0.imageIndex == image } }
-    let conventions = [Convention("method", Self.name), Convention("layer", "\(layerName) \(Array(layerShape.dropFirst()))")]
+    let conventions = [Convention("method", Self.name)] + resolved.conventions
       + ClassScores.targetConventions(context, classes) + variantConventions
       + [Convention("relu", keepsSign ? "no (signed map)" : "yes"),
          Convention("raw map", "at the layer's resolution \(height)×\(width), unnormalised")]
     return (LayerMaps(layer: layerName, layerShape: Array(layerShape.dropFirst()), inputSize: [imageShape[2], imageShape[3]],
                       signed: keepsSign, items: items), conventions)
-  }
-}
-
-/// Mean over the spatial positions of each channel: [C].
-func channelMeans(_ values: [Float], channels: Int, plane: Int) -> [Float] {
-  (0..<channels).map { channel in
-    var total: Float = 0
-    for position in 0..<plane { total += values[channel * plane + position] }
-    return total / Float(plane)
   }
 }

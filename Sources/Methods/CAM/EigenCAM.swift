@@ -4,29 +4,16 @@ import Foundation
 /// Eigen-CAM (Muhammad & Yeasin 2020), as pytorch-grad-cam: P = A as [h·w, C] minus each channel's
 /// mean over positions; map = P · v for the first right singular vector v, with the sign chosen to
 /// correlate positively with the mean activation over channels; then the ReLU. Class-agnostic.
-public struct EigenCAM: ChannelWeightedMap {
+public enum EigenCAMMap: CAMVariant {
   public static let name = "eigen-cam"
   public static let summary = "First principal component of the layer's feature maps; no gradients, class-agnostic (Muhammad 2020)."
-  public static let settingsHelp: [(String, String)] = [("layer", "target layer: auto or a tensor name")]
-  public var layer: LayerChoice = .auto
+  public static let needsGradient = false
+  public static let conventions = [
+    Convention("map", "P·v, P = centred [h·w, C], v = first right singular vector (power iteration, seeded)"),
+    Convention("sign", "positive correlation with the mean activation"),
+  ]
 
-  public init() {}
-  public init(from decoder: Decoder) throws {
-    let settings = try SettingsReader(decoder, method: Self.name, known: Self.settingNames)
-    layer = try settings.value("layer", default: layer)
-  }
-
-  public var needsGradient: Bool { false }
-  public var variantConventions: [Convention] {
-    [Convention("map", "P·v, P = centred [h·w, C], v = first right singular vector (power iteration, seeded)"),
-     Convention("sign", "positive correlation with the mean activation")]
-  }
-
-  public func channelWeights(_ sample: LayerSample, _ setup: LayerSetup) throws -> [Float] {
-    [Float](repeating: 1, count: sample.channels)
-  }
-
-  public func combine(_ sample: LayerSample, _ setup: LayerSetup) throws -> [Float] {
+  public static func map(_ sample: LayerSample, _ setup: LayerSetup) throws -> [Float] {
     let plane = sample.height * sample.width, channels = sample.channels
     // P [plane, C], centred per channel.
     var p = [Double](repeating: 0, count: plane * channels)
@@ -72,18 +59,9 @@ public struct EigenCAM: ChannelWeightedMap {
     let meanActivation = (0..<plane).map { position in
       (0..<channels).reduce(0.0) { $0 + Double(sample.activation[$1 * plane + position]) } / Double(channels)
     }
-    if pearson(map, meanActivation) < 0 { map = map.map { -$0 } }
+    if MapComparison.pearson(map, meanActivation) < 0 { map = map.map { -$0 } }
     return map.map { Float($0) }
   }
-
-  func pearson(_ a: [Double], _ b: [Double]) -> Double {
-    let meanA = a.reduce(0, +) / Double(a.count), meanB = b.reduce(0, +) / Double(b.count)
-    var covariance = 0.0, varianceA = 0.0, varianceB = 0.0
-    for (x, y) in zip(a, b) {
-      covariance += (x - meanA) * (y - meanB)
-      varianceA += (x - meanA) * (x - meanA)
-      varianceB += (y - meanB) * (y - meanB)
-    }
-    return covariance / max(sqrt(varianceA * varianceB), 1e-300)
-  }
 }
+
+public typealias EigenCAM = CAMMethod<EigenCAMMap>

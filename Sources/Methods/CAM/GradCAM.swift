@@ -4,22 +4,19 @@ import Engine
 public struct GradCAM: ChannelWeightedMap {
   public static let name = "grad-cam"
   public static let summary = "Channels weighted by their mean gradient of the class score (Selvaraju 2017)."
-  public static let settingsHelp: [(String, String)] = [
-    ("layer", "target layer: auto (last 4-D map before pooling) or a tensor name"),
-    ("relu", "apply the ReLU to the map (default true; false keeps the signed map)"),
-    ("counterfactual", "negate the gradients: regions that argue against the class (default false)"),
-  ]
   public var layer: LayerChoice = .auto
+  public var tokens: TokenLayout?
   public var relu = true
   public var counterfactual = false
 
+  public static let settings: [Setting<GradCAM>] = [
+    Setting("layer", \.layer, "target layer: auto (the last 4-D map before pooling; for transformers the last block's normalisation) or a tensor name"),
+    .tokens,
+    Setting("relu", \.relu, "apply the ReLU to the map; false keeps the signed map"),
+    Setting("counterfactual", \.counterfactual, "negate the gradients: regions that argue against the class"),
+  ]
+
   public init() {}
-  public init(from decoder: Decoder) throws {
-    let settings = try SettingsReader(decoder, method: Self.name, known: Self.settingNames)
-    layer = try settings.value("layer", default: layer)
-    relu = try settings.value("relu", default: relu)
-    counterfactual = try settings.value("counterfactual", default: counterfactual)
-  }
 
   public var gradientSign: Float { counterfactual ? -1 : 1 }
   public var keepsSign: Bool { !relu }
@@ -28,6 +25,6 @@ public struct GradCAM: ChannelWeightedMap {
   }
 
   public func channelWeights(_ sample: LayerSample, _ setup: LayerSetup) throws -> [Float] {
-    channelMeans(sample.gradient, channels: sample.channels, plane: sample.height * sample.width)
+    BehaviourMath.channelMeans(sample.gradient, channels: sample.channels, plane: sample.height * sample.width)
   }
 }

@@ -6,29 +6,26 @@ import Engine
 public struct GuidedGradCAM: VisualizationMethod {
   public static let name = "guided-grad-cam"
   public static let summary = "Guided backpropagation multiplied by the upsampled Grad-CAM map (Selvaraju 2017)."
-  public static let settingsHelp: [(String, String)] = [
-    ("layer", "Grad-CAM layer: auto or a tensor name"),
-    ("upsample", "bilinear (default, half-pixel centres) or nearest (captum)"),
-    ("relu6", "guided rule on Clip(0, 6) units too (default true; false = captum)"),
-    ("batch", "images per backward pass (default 16)"),
-  ]
   public var layer: LayerChoice = .auto
+  public var tokens: TokenLayout?
   public var upsample: Upsampling = .bilinear
   public var relu6 = true
   public var batch = 16
 
+  public static let settings: [Setting<GuidedGradCAM>] = [
+    Setting("layer", \.layer, "Grad-CAM layer: auto or a tensor name"),
+    Setting("tokens", \.tokens, TokenLayout.help),
+    Setting("upsample", \.upsample, "bilinear (half-pixel centres), bilinear-align-corners or nearest (captum's)"),
+    Setting("relu6", \.relu6, "the guided rule on Clip(0, 6) units too; false = captum's convention"),
+    Setting("batch", \.batch, "images per backward pass", .atLeast(1)),
+  ]
+
   public init() {}
-  public init(from decoder: Decoder) throws {
-    let settings = try SettingsReader(decoder, method: Self.name, known: Self.settingNames)
-    layer = try settings.value("layer", default: layer)
-    upsample = try settings.value("upsample", default: upsample)
-    relu6 = try settings.value("relu6", default: relu6)
-    batch = try settings.value("batch", default: batch)
-  }
 
   public func run(_ context: MethodContext) throws -> MethodOutput {
     var gradCAM = GradCAM()
     gradCAM.layer = layer
+    gradCAM.tokens = tokens
     let (maps, camConventions) = try gradCAM.layerMaps(context)
     let rule = BackwardRule(relu: .guided, appliesToClip: relu6)
     let shape = try context.validatedImageShape()

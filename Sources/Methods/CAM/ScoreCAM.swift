@@ -7,20 +7,13 @@ import Foundation
 public struct ScoreCAM: ChannelWeightedMap {
   public static let name = "score-cam"
   public static let summary = "Channels weighted by the class score of the image masked with each channel (Wang 2020)."
-  public static let settingsHelp: [(String, String)] = [
-    ("layer", "target layer: auto or a tensor name"),
-    ("batch", "masked images per forward pass (default 16)"),
-  ]
   public var layer: LayerChoice = .auto
+  public var tokens: TokenLayout?
   public var batch = 16
 
+  public static let settings: [Setting<ScoreCAM>] = [.layer, .tokens, Setting("batch", \.batch, "masked images per forward pass", .atLeast(1))]
+
   public init() {}
-  public init(from decoder: Decoder) throws {
-    let settings = try SettingsReader(decoder, method: Self.name, known: Self.settingNames)
-    layer = try settings.value("layer", default: layer)
-    batch = try settings.value("batch", default: batch)
-    guard batch >= 1 else { throw MethodError("score-cam: batch must be at least 1, got \(batch)") }
-  }
 
   public var needsGradient: Bool { false }
   public var variantConventions: [Convention] {

@@ -25,13 +25,6 @@ enum ClassScores {
     }
   }
 
-  static func softmax(_ row: [Float]) -> [Float] {
-    guard let largest = row.max() else { return [] }
-    let exps = row.map { Foundation.exp(Double($0 - largest)) }
-    let total = exps.reduce(0, +)
-    return exps.map { Float($0 / total) }
-  }
-
   /// The conventions every class-targeted output records.
   static func targetConventions(_ context: MethodContext, _ classes: [[ClassInfo]]) -> [Convention] {
     var conventions = [Convention("target", context.targets.map(\.description).joined(separator: ", "))]

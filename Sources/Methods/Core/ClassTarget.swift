@@ -58,7 +58,7 @@ public enum ClassTarget: Decodable, Sendable, Equatable, CustomStringConvertible
 }
 
 /// The class a map explains, with the model's score for it.
-public struct ClassInfo: Sendable, Equatable, Encodable {
+public struct ClassInfo: Sendable, Equatable, Codable {
   public var index: Int
   public var label: String
   /// Softmax probability over the score row.

@@ -2,14 +2,20 @@ import Engine
 
 /// The layer a channel-weighted method looks at: `auto` (the network's default CAM layer: the last
 /// 4-D tensor with spatial size > 1) or a tensor name as `convlens inspect` lists it.
-public enum LayerChoice: Decodable, Sendable, Equatable, CustomStringConvertible {
+public enum LayerChoice: Sendable, Equatable, CustomStringConvertible, SettingConvertible {
   case auto
   case named(String)
 
-  public init(from decoder: Decoder) throws {
-    let text = try decoder.singleValueContainer().decode(String.self)
-    self = LayerChoice.parse(text)
+  /// A tensor name or `auto`; a number is a name too (older torch exports name tensors "191").
+  public init(setting value: SettingValue) throws {
+    switch value {
+    case .string(let text): self = LayerChoice.parse(text)
+    case .int(let number): self = .named(String(number))
+    default: throw SettingMismatch.kind
+    }
   }
+  public static var settingKind: String { "auto or a tensor name" }
+  public var settingText: String { description }
 
   public static func parse(_ text: String) -> LayerChoice {
     text.lowercased() == "auto" || text.isEmpty ? .auto : .named(text)
@@ -22,27 +28,41 @@ public enum LayerChoice: Decodable, Sendable, Equatable, CustomStringConvertible
     }
   }
 
-  /// The tensor name and its shape [N, C, h, w] for an input of `inputShape`.
-  public func resolve(in network: Network, inputShape: [Int]) throws -> (name: String, shape: [Int]) {
-    let shapes = try network.shapes(forInput: inputShape)
-    let name: String
+  /// The layer for an input of `inputShape`, read as feature maps: a CNN map [N, C, h, w] as it is, a
+  /// token tensor [N, T, C] or a channels-last map [N, H, W, C] through its `FeatureGrid`.
+  public func resolve(in network: Network, inputShape: [Int], tokens: TokenLayout? = nil) throws -> ResolvedLayer {
+    let graph = try TransformerGraph(network, inputShape: inputShape)
+    let name: String, rule: String?
     switch self {
-    case .auto:
-      guard let found = network.defaultCAMLayer(shapes: shapes) else {
-        throw MethodError("the network has no 4-D feature map with spatial size > 1; name a layer with --layer")
-      }
-      name = found
+    case .auto: (name, rule) = try graph.automaticLayer()
     case .named(let given):
-      guard shapes[given] != nil, network.tensorNames.contains(given) else {
+      guard graph.shapes[given] != nil, network.tensorNames.contains(given) else {
         let suggestions = closestNames(to: given, in: network.tensorNames, count: 3)
         throw MethodError("no tensor named '\(given)' in the network; closest: \(suggestions.joined(separator: ", ")) (`convlens inspect` lists them)")
       }
-      name = given
+      (name, rule) = (given, nil)
     }
-    let shape = shapes[name] ?? []
-    guard shape.count == 4 else {
-      throw MethodError("layer '\(name)' has shape \(shape), not a 4-D feature map [N, C, h, w]; choose a convolutional layer (`convlens inspect` lists them)")
-    }
-    return (name, shape)
+    let shape = graph.shapes[name] ?? []
+    let grid = try FeatureGrid.resolve(name, shape: shape, tokens: tokens, patchGrid: graph.patchGrid,
+                                       channelsLast: graph.isChannelsLast(name))
+    return ResolvedLayer(name: name, batch: shape[0], grid: grid, rule: rule)
+  }
+}
+
+/// A layer chosen for a method: its tensor, how it reads as maps, and why `auto` chose it.
+public struct ResolvedLayer: Sendable {
+  public let name: String
+  public let batch: Int
+  public let grid: FeatureGrid
+  /// How `auto` chose the layer (nil when it was named).
+  public let rule: String?
+
+  /// The maps' shape [N, C, h, w].
+  public var shape: [Int] { [batch, grid.channels, grid.height, grid.width] }
+
+  /// The caption lines: the tensor, its maps, how tokens were read, why it was chosen.
+  public var conventions: [Convention] {
+    [Convention("layer", "\(name) [\(grid.channels), \(grid.height), \(grid.width)]" + (rule.map { " (auto: \($0))" } ?? ""))]
+      + (grid.description.map { [Convention("tokens", $0)] } ?? [])
   }
 }

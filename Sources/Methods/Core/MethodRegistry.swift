@@ -20,6 +20,8 @@ public enum MethodRegistry {
     AblationCAM.self,
     EigenCAM.self,
     GuidedGradCAM.self,
+    AttentionRollout.self,
+    AttentionGradient.self,
     Filters.self,
     Activations.self,
     NearestNeighbours.self,
@@ -41,35 +43,19 @@ public enum MethodRegistry {
     throw MethodError("unknown method '\(name)'; did you mean \(suggestions.map { "'\($0)'" }.joined(separator: ", "))? (`convlens methods` lists them all)")
   }
 
-  /// The method `name` with `settings` (from `--set key=value` or any flat key/value source).
+  /// The method `name` with `settings` (from a notebook step, `--set key=value` or any flat key/value source).
   public static func make(_ name: String, settings: [String: SettingValue] = [:]) throws -> any VisualizationMethod {
-    let type = try named(name)
-    return try decode(type, settings: settings)
-  }
-
-  /// Decodes `type` from flat settings (through JSON, so the same `init(from:)` serves YAML too).
-  public static func decode(_ type: any VisualizationMethod.Type, settings: [String: SettingValue]) throws -> any VisualizationMethod {
-    try decode(type, encoded: try JSONEncoder().encode(settings))
-  }
-
-  /// Decodes `type` from settings already encoded as a JSON object.
-  static func decode(_ type: any VisualizationMethod.Type, encoded data: Data) throws -> any VisualizationMethod {
-    do {
-      return try JSONDecoder().decode(type, from: data)
-    } catch let error as MethodError {
-      throw error
-    } catch let DecodingError.typeMismatch(_, context), let DecodingError.dataCorrupted(context) {
-      let key = context.codingPath.map(\.stringValue).joined(separator: ".")
-      throw MethodError("setting '\(key)' for \(type.name): \(context.debugDescription)")
-    }
+    try named(name).make(settings: settings)
   }
 }
 
-/// A setting value: a scalar as typed on the command line (YAML-ish: int, float, bool, string), or a
-/// list of values (passed on unchanged from a notebook to the method an evaluation judges).
+/// A setting value: a scalar as typed on the command line or written in YAML (int, float, bool,
+/// string), a list of values, or a mapping (`tokens: {prefix: 1, grid: [14, 14]}`). Notebooks and the
+/// command line hand these to `Configurable.init(settings:)`.
 public enum SettingValue: Codable, Sendable, Equatable {
   case int(Int), double(Double), bool(Bool), string(String)
   case list([SettingValue])
+  case mapping([String: SettingValue])
 
   public init(from decoder: Decoder) throws {
     let container = try decoder.singleValueContainer()
@@ -77,7 +63,8 @@ public enum SettingValue: Codable, Sendable, Equatable {
     else if let value = try? container.decode(Int.self) { self = .int(value) }
     else if let value = try? container.decode(Double.self) { self = .double(value) }
     else if let value = try? container.decode(String.self) { self = .string(value) }
-    else { self = .list(try container.decode([SettingValue].self)) }
+    else if let values = try? container.decode([SettingValue].self) { self = .list(values) }
+    else { self = .mapping(try container.decode([String: SettingValue].self)) }
   }
 
   /// Parses `text` as an int, a float, a bool (true/false/yes/no), else keeps it as a string.
@@ -104,6 +91,7 @@ public enum SettingValue: Codable, Sendable, Equatable {
     case .bool(let value): try container.encode(value)
     case .string(let value): try container.encode(value)
     case .list(let values): try container.encode(values)
+    case .mapping(let values): try container.encode(values)
     }
   }
 }

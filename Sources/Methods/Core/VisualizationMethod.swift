@@ -1,30 +1,37 @@
 import Engine
 
-/// A visualization method: its settings are the struct's properties (decoded with defaults, unknown
-/// keys rejected by `SettingsReader`), and `run` turns a batch of images into plain numbers.
+/// A visualization method: its settings are `Setting` lines over the struct's properties (applied by
+/// `Configurable.init(settings:)`), and `run` turns a batch of images into plain numbers.
 ///
 /// Adding a method: one file with a struct conforming to this protocol, plus one line in
 /// `MethodRegistry.all`.
-public protocol VisualizationMethod: Decodable, Sendable {
+public protocol VisualizationMethod: Configurable {
   /// The name users type (`convlens explain grad-cam`, `method: grad-cam` in a notebook).
   static var name: String { get }
   /// One line for `convlens methods`.
   static var summary: String { get }
-  /// (setting name, meaning and default), in the order to list them.
-  static var settingsHelp: [(String, String)] { get }
-  /// Every key the settings accept (default: the names in `settingsHelp`; evaluation methods also
-  /// take the settings of the method they judge).
+  /// Every key the settings accept (default: the keys of `settings`; evaluation methods also take
+  /// the settings of the method they judge).
   static var settingNames: [String] { get }
+  /// (key, meaning and default) per setting, in the order `convlens methods` lists them.
+  static var settingsHelp: [(key: String, help: String)] { get }
+  /// The method with `settings` over its defaults (`init(settings:)`; evaluations pass the keys they
+  /// do not have on to the method they judge).
+  static func make(settings: [String: SettingValue]) throws -> Self
   func run(_ context: MethodContext) throws -> MethodOutput
 }
 
 extension VisualizationMethod {
-  /// The setting names, for unknown-key checks and suggestions.
-  public static var settingNames: [String] { settingsHelp.map(\.0) }
+  public static var settingsOwner: String { name }
+  /// The keys of the method's own setting lines.
+  public static var ownSettingNames: [String] { settings.map(\.key) }
+  public static var settingNames: [String] { ownSettingNames }
+  public static var settingsHelp: [(key: String, help: String)] { settings.map { ($0.key, $0.helpText) } }
+  public static func make(settings: [String: SettingValue]) throws -> Self { try Self(settings: settings) }
 }
 
 /// A labelled image collection, for methods that look at many images (neighbours, t-SNE, top
-/// patches). The behaviour-methods engineer provides the concrete sources.
+/// patches). The Datasets module provides the concrete sources (ImageFolder trees, IDX files).
 public protocol DatasetSource: Sendable {
   var count: Int { get }
   /// The preprocessed image `index`: [3, H, W].

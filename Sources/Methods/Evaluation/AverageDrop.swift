@@ -9,21 +9,12 @@ import Foundation
 public struct AverageDrop: EvaluationMethod {
   public static let name = "average-drop"
   public static let summary = "Average Drop and Increase in Confidence of another method's maps on image ⊙ map (Chattopadhay et al. 2018)."
-  public static let settingsHelp: [(String, String)] = [
-    ("method", "the method whose maps are judged (default grad-cam)"),
-    ("batch", "explanation images per forward pass (default 16)"),
-    JudgedMethod.help,
-  ]
-  public var judged: JudgedMethod
+  public var judged = JudgedMethod()
   public var batch = 16
 
-  public init(from decoder: Decoder) throws {
-    let own = Self.ownSettingNames
-    let (judged, settings) = try JudgedMethod.read(decoder, evaluation: Self.name, own: own)
-    self.judged = judged
-    batch = try settings.value("batch", default: batch)
-    guard batch >= 1 else { throw MethodError("\(Self.name): batch must be at least 1, got \(batch)") }
-  }
+  public static let settings: [Setting<AverageDrop>] = [.method, Setting("batch", \.batch, "explanation images per forward pass", .atLeast(1))]
+
+  public init() {}
 
   public func run(_ context: MethodContext) throws -> MethodOutput {
     let shape = try context.validatedImageShape()
@@ -41,8 +32,8 @@ public struct AverageDrop: EvaluationMethod {
     let items = maps.enumerated().map { index, map in
       let (y, o) = (original[index], explained[index])
       return Evaluation.Item(imageIndex: map.imageIndex, target: map.target, measurements: [
-        Measurement("Y (image)", Double(y)), Measurement("O (image ⊙ map)", Double(o)),
-        Measurement("drop %", y > 0 ? 100 * Double(max(0, y - o) / y) : 0), Measurement("increase", o > y ? 1 : 0),
+        Metric("Y (image)", Double(y)), Metric("O (image ⊙ map)", Double(o)),
+        Metric("drop %", y > 0 ? 100 * Double(max(0, y - o) / y) : 0), Metric("increase", o > y ? 1 : 0),
       ])
     }
     let (drop, increase) = Faithfulness.averageDrop(original: original, explained: explained)
@@ -54,7 +45,7 @@ public struct AverageDrop: EvaluationMethod {
       Convention("batch", String(batch)),
     ]
     return MethodOutput(.evaluation(Evaluation(method: judged.name, signed: signed, items: items, summary: [
-      Measurement("Average Drop %", drop), Measurement("Increase in Confidence %", increase),
+      Metric("Average Drop %", drop), Metric("Increase in Confidence %", increase),
     ])), conventions: conventions)
   }
 }

@@ -9,38 +9,23 @@ import Foundation
 public struct DeletionInsertion: EvaluationMethod {
   public static let name = "deletion-insertion"
   public static let summary = "Deletion and insertion curves and AUCs of another method's maps (Petsiuk et al., RISE, 2018)."
-  public static let settingsHelp: [(String, String)] = [
-    ("method", "the method whose maps are judged (default grad-cam)"),
-    ("steps", "perturbation steps from 0 to every pixel (default 20)"),
-    ("batch", "perturbed images per forward pass (default 16)"),
-    ("baseline", "what deleted pixels become: zero (0 in normalised space, the dataset mean colour; default) or blur"),
-    ("blur-sigma", "σ in pixels of the Gaussian blur that insertion starts from (default 5, RISE's)"),
-    JudgedMethod.help,
-  ]
-  public enum Baseline: String, Decodable, Sendable { case zero, blur }
+  public enum Baseline: String, Sendable, CaseIterable, SettingChoice { case zero, blur }
 
-  public var judged: JudgedMethod
+  public var judged = JudgedMethod()
   public var steps = 20
   public var batch = 16
   public var baseline = Baseline.zero
   public var blurSigma = 5.0
 
-  public init(from decoder: Decoder) throws {
-    let own = Self.ownSettingNames
-    let (judged, settings) = try JudgedMethod.read(decoder, evaluation: Self.name, own: own)
-    self.judged = judged
-    steps = try settings.value("steps", default: steps)
-    batch = try settings.value("batch", default: batch)
-    let baselineName = try settings.value("baseline", default: baseline.rawValue)
-    guard let chosen = Baseline(rawValue: baselineName.lowercased()) else {
-      throw MethodError("\(Self.name): baseline must be zero or blur, got '\(baselineName)'")
-    }
-    baseline = chosen
-    blurSigma = try settings.value("blur-sigma", default: blurSigma)
-    guard steps >= 1, batch >= 1, blurSigma > 0 else {
-      throw MethodError("\(Self.name): steps, batch and blur-sigma must be positive (got \(steps), \(batch), \(blurSigma))")
-    }
-  }
+  public static let settings: [Setting<DeletionInsertion>] = [
+    .method,
+    Setting("steps", \.steps, "perturbation steps from 0 to every pixel", .atLeast(1)),
+    Setting("batch", \.batch, "perturbed images per forward pass", .atLeast(1)),
+    Setting("baseline", \.baseline, "what deleted pixels become: zero (0 in normalised space, the dataset mean colour) or blur"),
+    Setting("blur-sigma", \.blurSigma, "σ in pixels of the Gaussian blur that insertion starts from (RISE's 5)", .positive),
+  ]
+
+  public init() {}
 
   public func run(_ context: MethodContext) throws -> MethodOutput {
     let shape = try context.validatedImageShape()
@@ -65,13 +50,13 @@ public struct DeletionInsertion: EvaluationMethod {
       let curve = Curve(xLabel: "fraction of pixels deleted / inserted", yLabel: "p(\(map.target.label))",
                         series: [.init(name: "deletion", x: x, y: deletion), .init(name: "insertion", x: x, y: insertion)])
       items.append(Evaluation.Item(imageIndex: map.imageIndex, target: map.target, measurements: [
-        Measurement("deletion AUC", Faithfulness.auc(deletion)), Measurement("insertion AUC", Faithfulness.auc(insertion)),
+        Metric("deletion AUC", Faithfulness.auc(deletion)), Metric("insertion AUC", Faithfulness.auc(insertion)),
       ], curve: curve))
     }
     context.progress(Self.name, maps.count, maps.count)
     let mean = { (name: String) in items.reduce(0.0) { $0 + ($1.measurements.first { $0.name == name }?.value ?? 0) } / Double(max(items.count, 1)) }
-    let summary = items.count > 1 ? [Measurement("mean deletion AUC", mean("deletion AUC")),
-                                     Measurement("mean insertion AUC", mean("insertion AUC"))] : []
+    let summary = items.count > 1 ? [Metric("mean deletion AUC", mean("deletion AUC")),
+                                     Metric("mean insertion AUC", mean("insertion AUC"))] : []
     let conventions = [Convention("method", Self.name)] + JudgedMethod.conventions(judgedConventions) + [
       Convention("order", "pixels by decreasing map value (CAM maps upsampled bilinearly to the input first), ties in raster order"),
       Convention("steps", "\(steps) (≈\(shape[2] * shape[3] / steps) pixels each, all channels)"),

@@ -23,7 +23,7 @@ public enum Faithfulness {
       for (offset, row) in scores.rows.enumerated() {
         let classIndex = classOf(start + offset)
         guard classIndex >= 0, classIndex < row.count else { throw MethodError("class index \(classIndex) is out of range: the model has \(row.count) classes") }
-        result.append(ClassScores.softmax(row)[classIndex])
+        result.append(softmax(row)[classIndex])
       }
       start = end
     }

@@ -5,65 +5,70 @@ import Foundation
 /// are its own plus, passed through, those of the method it judges (`method: grad-cam`): a key the
 /// evaluation does not have goes to that method, and `method.KEY` sends a key both have (`batch`,
 /// `steps`) to the method.
-public protocol EvaluationMethod: VisualizationMethod {}
+public protocol EvaluationMethod: VisualizationMethod {
+  /// The method whose maps are judged (its own `method` setting).
+  var judged: JudgedMethod { get set }
+}
 
 extension EvaluationMethod {
-  /// The evaluation's own setting keys (its help rows without the `method.KEY` row).
-  static var ownSettingNames: [String] { settingsHelp.map(\.0).filter { $0 != JudgedMethod.prefixedHelpKey } }
-
   /// Own keys, then every key of a map method, then `method.KEY` for the keys both have.
   public static var settingNames: [String] {
     let own = ownSettingNames
     let passed = Set(MethodRegistry.all.filter { !($0 is any EvaluationMethod.Type) }.flatMap { $0.settingNames })
     return own + passed.subtracting(own).sorted() + passed.intersection(own).sorted().map { JudgedMethod.prefix + $0 }
   }
+
+  public static var settingsHelp: [(key: String, help: String)] {
+    settings.map { ($0.key, $0.helpText) } + [JudgedMethod.help]
+  }
+
+  /// The evaluation's own settings over its defaults, then the judged method with the keys passed on.
+  public static func make(settings values: [String: SettingValue]) throws -> Self {
+    let own = ownSettingNames
+    var evaluation = try Self(settings: values.filter { own.contains($0.key) })
+    let type = Swift.type(of: evaluation.judged.method)
+    let inner = type.settingNames
+    var passed: [String: SettingValue] = [:]
+    for key in values.keys.sorted() where !own.contains(key) {
+      let target = key.hasPrefix(JudgedMethod.prefix) ? String(key.dropFirst(JudgedMethod.prefix.count)) : key
+      guard inner.contains(target) else {
+        let suggestion = closestNames(to: key, in: own + inner, count: 1).first.map { "; did you mean '\($0)'?" } ?? ""
+        throw MethodError("unknown setting '\(key)' for \(name) (own settings: \(own.joined(separator: ", "))) or for \(type.name)\(suggestion)")
+      }
+      passed[target] = values[key]
+    }
+    evaluation.judged = JudgedMethod(method: try type.make(settings: passed))
+    return evaluation
+  }
 }
 
-/// The judged method, decoded from an evaluation's settings.
-public struct JudgedMethod: Sendable {
+extension Setting where Root: EvaluationMethod {
+  /// The judged method, every evaluation's first setting.
+  public static var method: Setting { Setting("method", \.judged, "the method whose maps are judged") }
+}
+
+/// The judged method: any map method, by name (`method: grad-cam`).
+public struct JudgedMethod: Sendable, SettingConvertible {
   static let prefix = "method."
-  static let prefixedHelpKey = "method.KEY"
-  static let help = (prefixedHelpKey, "any setting of the judged method, e.g. layer=… (KEY alone works unless the evaluation has a KEY too)")
+  static let help = (key: "method.KEY", help: "any setting of the judged method, e.g. layer=… (KEY alone works unless the evaluation has a KEY too)")
 
   public let method: any VisualizationMethod
   public var name: String { type(of: method).name }
 
-  /// Reads `method` (default grad-cam) and the keys passed to it; `own` are the evaluation's keys.
-  /// Returns the judged method and a reader for the evaluation's own settings.
-  static func read(_ decoder: Decoder, evaluation: String, own: [String]) throws -> (JudgedMethod, SettingsReader) {
-    var name = "grad-cam"
-    var passed: [String: SettingValue] = [:]
-    var present: [String] = []
-    if let keyed = try? decoder.container(keyedBy: SettingsReader.AnyKey.self) {
-      present = keyed.allKeys.map(\.stringValue)
-      if keyed.contains(SettingsReader.AnyKey("method")) {
-        guard let given = try? keyed.decode(String.self, forKey: SettingsReader.AnyKey("method")) else {
-          throw MethodError("setting 'method' for \(evaluation) must be a method name such as grad-cam")
-        }
-        name = given
-      }
-      let type = try MethodRegistry.named(name)
-      guard !(type is any EvaluationMethod.Type) else {
-        throw MethodError("\(evaluation) judges the maps of a method such as grad-cam; '\(type.name)' makes no map")
-      }
-      let inner = type.settingNames
-      for key in keyed.allKeys where !own.contains(key.stringValue) {
-        let given = key.stringValue
-        let target = given.hasPrefix(prefix) ? String(given.dropFirst(prefix.count)) : given
-        guard inner.contains(target) else {
-          let suggestion = closestNames(to: given, in: own + inner, count: 1).first.map { "; did you mean '\($0)'?" } ?? ""
-          throw MethodError("unknown setting '\(given)' for \(evaluation) (own settings: \(own.joined(separator: ", "))) or for \(type.name)\(suggestion)")
-        }
-        guard let value = try? keyed.decode(SettingValue.self, forKey: key) else {
-          throw MethodError("setting '\(given)' for \(evaluation) must be a value or a list of values")
-        }
-        passed[target] = value
-      }
-      let method = try MethodRegistry.decode(type, encoded: try JSONEncoder().encode(passed))
-      return (JudgedMethod(method: method), try SettingsReader(decoder, method: evaluation, known: own + present))
+  /// Grad-CAM with its defaults.
+  public init() { method = GradCAM() }
+  public init(method: any VisualizationMethod) { self.method = method }
+
+  public init(setting value: SettingValue) throws {
+    guard case .string(let name) = value else { throw SettingMismatch.kind }
+    let type = try MethodRegistry.named(name)
+    guard !(type is any EvaluationMethod.Type) else {
+      throw MethodError("an evaluation judges the maps of a method such as grad-cam; '\(type.name)' makes no map")
     }
-    return (JudgedMethod(method: try MethodRegistry.make(name)), try SettingsReader(decoder, method: evaluation, known: own))
+    method = try type.make(settings: [:])
   }
+  public static var settingKind: String { "a method name such as grad-cam" }
+  public var settingText: String { name }
 
   /// One map of the judged method: an (image, class) with the map at its own resolution and at the
   /// input resolution.

@@ -10,33 +10,30 @@ import Foundation
 public struct SanityCheck: EvaluationMethod {
   public static let name = "sanity-check"
   public static let summary = "Cascading weight randomisation from the top (Adebayo et al. 2018): rank correlation of each map with the original."
-  public static let settingsHelp: [(String, String)] = [
-    ("method", "the method whose maps are checked (default grad-cam)"),
-    ("layers", "layers to randomise from the top, one per step: all (default), a count n (the top n), or names"),
-    ("seed", "seed of the random weights (default: the run's seed)"),
-    ("init", "truncated-normal (σ of the layer's own weights, cut at ±2σ; default) or kaiming"),
-    ("ssim", "also report SSIM of the min-max scaled maps (default true)"),
-    JudgedMethod.help,
-  ]
   /// Which layers to randomise.
-  public enum LayerSelection: Decodable, Sendable, Equatable, CustomStringConvertible {
+  public enum LayerSelection: Sendable, Equatable, CustomStringConvertible, SettingConvertible {
     case all
     case top(Int)
     case named([String])
 
-    public init(from decoder: Decoder) throws {
-      let container = try decoder.singleValueContainer()
-      if let count = try? container.decode(Int.self) {
-        self = .top(count)
-      } else if let names = try? container.decode([String].self) {
-        self = .named(names)
-      } else {
-        let text = try container.decode(String.self).trimmingCharacters(in: .whitespaces)
+    public init(setting value: SettingValue) throws {
+      switch value {
+      case .int(let count): self = .top(count)
+      case .list(let items):
+        self = .named(try items.map { item in
+          guard case .string(let name) = item else { throw SettingMismatch.kind }
+          return name
+        })
+      case .string(let given):
+        let text = given.trimmingCharacters(in: .whitespaces)
         if text.lowercased() == "all" { self = .all } else if let count = Int(text) { self = .top(count) } else {
           self = .named(text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) })
         }
+      case .double, .bool, .mapping: throw SettingMismatch.kind
       }
     }
+    public static var settingKind: String { "all, a count or layer names" }
+    public var settingText: String { description }
 
     public var description: String {
       switch self {
@@ -66,27 +63,21 @@ public struct SanityCheck: EvaluationMethod {
     }
   }
 
-  public var judged: JudgedMethod
+  public var judged = JudgedMethod()
   public var layers = LayerSelection.all
   public var seed: Int?
   public var initialisation = WeightInitialisation.truncatedNormal
   public var ssim = true
 
-  public init(from decoder: Decoder) throws {
-    let own = Self.ownSettingNames
-    let (judged, settings) = try JudgedMethod.read(decoder, evaluation: Self.name, own: own)
-    self.judged = judged
-    layers = try settings.value("layers", default: layers)
-    let givenSeed = try settings.value("seed", default: -1)
-    seed = givenSeed >= 0 ? givenSeed : nil
-    let initName = try settings.value("init", default: initialisation.rawValue)
-    guard let chosen = WeightInitialisation(rawValue: initName.lowercased()) else {
-      let names = WeightInitialisation.allCases.map(\.rawValue)
-      throw MethodError("\(Self.name): unknown init '\(initName)'; choose one of \(names.joined(separator: ", "))")
-    }
-    initialisation = chosen
-    ssim = try settings.value("ssim", default: ssim)
-  }
+  public static let settings: [Setting<SanityCheck>] = [
+    .method,
+    Setting("layers", \.layers, "layers to randomise from the top, one per step: all, a count n (the top n), or names"),
+    Setting("seed", \.seed, "seed of the random weights", default: "the run's seed", .atLeast(0)),
+    Setting("init", \.initialisation, "truncated-normal (σ of the layer's own weights, cut at ±2σ) or kaiming"),
+    Setting("ssim", \.ssim, "also report SSIM of the min-max scaled maps"),
+  ]
+
+  public init() {}
 
   public func run(_ context: MethodContext) throws -> MethodOutput {
     _ = try context.validatedImageShape()
@@ -118,7 +109,7 @@ public struct SanityCheck: EvaluationMethod {
     context.progress(Self.name, cascade.count, cascade.count)
     let items = originals.enumerated().map { index, original in
       Evaluation.Item(imageIndex: original.imageIndex, target: original.target,
-                      measurements: (panels[index].last?.measurements ?? []).map { Measurement("\($0.name), all \(cascade.count) randomised", $0.value) },
+                      measurements: (panels[index].last?.measurements ?? []).map { Metric("\($0.name), all \(cascade.count) randomised", $0.value) },
                       panels: panels[index])
     }
     let names = cascade.map(\.name)
@@ -135,11 +126,14 @@ public struct SanityCheck: EvaluationMethod {
   }
 
   /// Spearman ρ (and SSIM) of a recomputed map with the original, both [h, w].
-  func compare(_ original: Tensor, _ map: Tensor) -> [Measurement] {
-    var result = [Measurement("spearman", MapComparison.spearman(original.values, map.values))]
+  func compare(_ original: Tensor, _ map: Tensor) -> [Metric] {
+    var result = [Metric("spearman", MapComparison.spearman(original.values, map.values))]
     if ssim, original.rank == 2, original.shape == map.shape {
-      result.append(Measurement("ssim", MapComparison.ssim(original.values, map.values, height: original.shape[0], width: original.shape[1])))
+      result.append(Metric("ssim", MapComparison.ssim(original.values, map.values, height: original.shape[0], width: original.shape[1])))
     }
     return result
   }
 }
+
+/// The initialisations a sanity check may draw random weights from (`init: kaiming`).
+extension WeightInitialisation: SettingChoice {}

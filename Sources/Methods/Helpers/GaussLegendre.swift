@@ -1,21 +1,13 @@
 import Foundation
 
 /// Quadrature rules for integrals over α ∈ [0, 1] (Integrated Gradients' path integral).
-public enum Quadrature: String, Sendable, Decodable, CaseIterable {
+public enum Quadrature: String, Sendable, CaseIterable, SettingChoice {
   /// Gauss-Legendre (captum's default): exact for polynomials of degree 2n − 1.
   case gaussLegendre = "gauss-legendre"
   /// Trapezoid rule on n equally spaced points 0…1: step 1/(n − 1), half weight at both ends. (captum's
   /// `riemann_trapezoid` has the same points but steps of 1/n, so its weights sum to (n − 1)/n: its
   /// maps are this rule's times (n − 1)/n.)
   case riemannTrapezoid = "riemann-trapezoid"
-
-  public init(from decoder: Decoder) throws {
-    let text = try decoder.singleValueContainer().decode(String.self)
-    guard let found = Quadrature(rawValue: text.lowercased().replacingOccurrences(of: "_", with: "-")) else {
-      throw MethodError("unknown rule '\(text)'; choose one of \(Quadrature.allCases.map(\.rawValue).joined(separator: ", "))")
-    }
-    self = found
-  }
 
   /// (nodes α_i, weights w_i) on [0, 1] with Σ w_i f(α_i) ≈ ∫₀¹ f.
   public func nodesAndWeights(_ n: Int) -> (nodes: [Double], weights: [Double]) {

@@ -1,7 +1,7 @@
 import Engine
 
 /// Resizing of 2-D maps ([h, w] row-major) to another resolution.
-public enum Upsampling: String, Sendable, Decodable, CaseIterable {
+public enum Upsampling: String, Sendable, CaseIterable, SettingChoice {
   /// Bilinear with half-pixel centres (align_corners = false), as cv2.resize and F.interpolate:
   /// src = (dst + 0.5) · in/out − 0.5, clamped at 0 (PyTorch's `area_pixel_compute_source_index`).
   case bilinear
@@ -10,14 +10,6 @@ public enum Upsampling: String, Sendable, Decodable, CaseIterable {
   case bilinearAlignCorners = "bilinear-align-corners"
   /// Nearest neighbour as F.interpolate(mode="nearest"): src = ⌊dst · in/out⌋.
   case nearest
-
-  public init(from decoder: Decoder) throws {
-    let text = try decoder.singleValueContainer().decode(String.self)
-    guard let found = Upsampling(rawValue: text.lowercased()) else {
-      throw MethodError("unknown upsampling '\(text)'; choose one of \(Upsampling.allCases.map(\.rawValue).joined(separator: ", "))")
-    }
-    self = found
-  }
 
   /// Resizes `map` [height, width] to [outHeight, outWidth].
   public func resize(_ map: [Float], height: Int, width: Int, toHeight outHeight: Int, width outWidth: Int) -> [Float] {

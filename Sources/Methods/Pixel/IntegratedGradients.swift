@@ -6,26 +6,19 @@ import Engine
 public struct IntegratedGradients: VisualizationMethod {
   public static let name = "integrated-gradients"
   public static let summary = "Gradients integrated along the straight path from a baseline to the image (Sundararajan 2017)."
-  public static let settingsHelp: [(String, String)] = [
-    ("steps", "quadrature points (default 32)"),
-    ("rule", "gauss-legendre (default, captum's) or riemann-trapezoid"),
-    ("baseline", "constant baseline value in normalised space (default 0)"),
-    ("batch", "path points per backward pass (default 8)"),
-  ]
   public var steps = 32
   public var rule: Quadrature = .gaussLegendre
   public var baseline: Float = 0
   public var batch = 8
 
+  public static let settings: [Setting<IntegratedGradients>] = [
+    Setting("steps", \.steps, "quadrature points", .atLeast(2)),
+    Setting("rule", \.rule, "gauss-legendre (captum's default) or riemann-trapezoid"),
+    Setting("baseline", \.baseline, "constant baseline value in normalised space"),
+    Setting("batch", \.batch, "path points per backward pass", .atLeast(1)),
+  ]
+
   public init() {}
-  public init(from decoder: Decoder) throws {
-    let settings = try SettingsReader(decoder, method: Self.name, known: Self.settingNames)
-    steps = try settings.value("steps", default: steps)
-    rule = try settings.value("rule", default: rule)
-    baseline = try settings.value("baseline", default: baseline)
-    batch = try settings.value("batch", default: batch)
-    guard steps >= 2 else { throw MethodError("integrated-gradients: steps must be at least 2, got \(steps)") }
-  }
 
   public func run(_ context: MethodContext) throws -> MethodOutput {
     let (nodes, weights) = rule.nodesAndWeights(steps)
@@ -34,7 +27,7 @@ public struct IntegratedGradients: VisualizationMethod {
     return try PixelAttributionRunner.run(context, method: Self.name, signed: true, reduction: .sum,
                                           conventions: conventions) { classes in
       var values: [Tensor] = []
-      var measurements: [[Measurement]] = []
+      var measurements: [[Metric]] = []
       for imageIndex in 0..<context.imageCount {
         let image = context.images.item(imageIndex)  // [1, C, H, W]
         let path = nodes.map { alpha in
@@ -54,8 +47,8 @@ public struct IntegratedGradients: VisualizationMethod {
         let total = attribution.reduce(0.0) { $0 + Double($1) }
         let difference = Double(result.scores[steps]) - Double(result.scores[steps + 1])
         values.append(Tensor(shape: Array(image.shape.dropFirst()), values: attribution))
-        measurements.append([Measurement("completeness gap", total - difference),
-                             Measurement("score difference y(x) - y(baseline)", difference)])
+        measurements.append([Metric("completeness gap", total - difference),
+                             Metric("score difference y(x) - y(baseline)", difference)])
       }
       return (values, measurements)
     }

@@ -6,31 +6,22 @@ import Engine
 public struct Occlusion: VisualizationMethod {
   public static let name = "occlusion"
   public static let summary = "Score drop when a sliding window of the image is replaced by a baseline (Zeiler & Fergus 2014)."
-  public static let settingsHelp: [(String, String)] = [
-    ("window", "window side in pixels (default 32)"),
-    ("stride", "window step in pixels (default 16)"),
-    ("baseline", "fill value in normalised space (default 0: the dataset mean colour)"),
-    ("batch", "occluded copies per forward pass (default 16)"),
-    ("incremental", "recompute only the region each window reaches, `batch` windows at a time (default true; exact; false runs whole occluded copies)"),
-  ]
   public var window = 32
   public var stride = 16
   public var baseline: Float = 0
   public var batch = 16
   public var incremental = true
 
+  public static let settings: [Setting<Occlusion>] = [
+    Setting("window", \.window, "window side in pixels", .atLeast(1)),
+    Setting("stride", \.stride, "window step in pixels", .atLeast(1)),
+    Setting("baseline", \.baseline, "fill value in normalised space, 0 being the dataset mean colour"),
+    Setting("batch", \.batch, "occluded copies per forward pass", .atLeast(1)),
+    Setting("incremental", \.incremental,
+            "recompute only the region each window reaches, `batch` windows at a time (exact); false runs whole occluded copies"),
+  ]
+
   public init() {}
-  public init(from decoder: Decoder) throws {
-    let settings = try SettingsReader(decoder, method: Self.name, known: Self.settingNames)
-    window = try settings.value("window", default: window)
-    stride = try settings.value("stride", default: stride)
-    baseline = try settings.value("baseline", default: baseline)
-    batch = try settings.value("batch", default: batch)
-    incremental = try settings.value("incremental", default: incremental)
-    guard window >= 1, stride >= 1, batch >= 1 else {
-      throw MethodError("occlusion: window, stride and batch must be positive (got \(window), \(stride), \(batch))")
-    }
-  }
 
   /// Top-left corners of the windows along an axis of `size`: 0, s, 2s, … until the windows cover the
   /// axis, 1 + ⌈(size − window) / s⌉ of them; the last may hang over the edge and is cut there (captum's

@@ -3,7 +3,7 @@ import Engine
 /// The loop every pixel-space method shares: score the batch once, resolve each target class per
 /// image, let the method attribute, and collect one [3, H, W] item per (image, class).
 enum PixelAttributionRunner {
-  typealias Attribute = (_ classes: [Int]) throws -> (values: [Tensor], measurements: [[Measurement]])
+  typealias Attribute = (_ classes: [Int]) throws -> (values: [Tensor], measurements: [[Metric]])
 
   /// `attribute(classes)` gets one class per image of the batch and returns one [3, H, W] tensor per image.
   /// `gradientImage`: the values are an input gradient that reads as a picture (see `PixelAttributions`).

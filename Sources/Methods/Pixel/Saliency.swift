@@ -4,14 +4,11 @@ import Engine
 public struct Saliency: VisualizationMethod {
   public static let name = "saliency"
   public static let summary = "Gradient magnitude |dy/dx| of the class score at each input pixel (Simonyan 2013)."
-  public static let settingsHelp: [(String, String)] = [("batch", "images per backward pass (default 16)")]
   public var batch = 16
 
+  public static let settings = [Setting<Saliency>("batch", \.batch, "images per backward pass", .atLeast(1))]
+
   public init() {}
-  public init(from decoder: Decoder) throws {
-    let settings = try SettingsReader(decoder, method: Self.name, known: Self.settingNames)
-    batch = try settings.value("batch", default: batch)
-  }
 
   public func run(_ context: MethodContext) throws -> MethodOutput {
     try PixelAttributionRunner.run(context, method: Self.name, signed: false, reduction: .maxAbs,

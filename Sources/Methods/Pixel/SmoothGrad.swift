@@ -5,11 +5,6 @@ import Engine
 public struct SmoothGrad: VisualizationMethod {
   public static let name = "smoothgrad"
   public static let summary = "Saliency averaged over noisy copies of the image (Smilkov 2017)."
-  public static let settingsHelp: [(String, String)] = [
-    ("steps", "noisy copies per image (default 25)"),
-    ("noise", "noise σ as a fraction of the image's value range (default 0.15)"),
-    ("batch", "copies per backward pass (default 8)"),
-  ]
   public var steps = 25
   public var noise: Float = 0.15
   public var batch = 8
@@ -17,15 +12,13 @@ public struct SmoothGrad: VisualizationMethod {
   /// noise an outside reference drew (not a setting).
   var givenNoise: Tensor?
 
+  public static let settings: [Setting<SmoothGrad>] = [
+    Setting("steps", \.steps, "noisy copies per image", .atLeast(1)),
+    Setting("noise", \.noise, "noise σ as a fraction of the image's value range", .atLeast(0)),
+    Setting("batch", \.batch, "copies per backward pass", .atLeast(1)),
+  ]
+
   public init() {}
-  public init(from decoder: Decoder) throws {
-    let settings = try SettingsReader(decoder, method: Self.name, known: Self.settingNames)
-    steps = try settings.value("steps", default: steps)
-    noise = try settings.value("noise", default: noise)
-    batch = try settings.value("batch", default: batch)
-    guard steps >= 1 else { throw MethodError("smoothgrad: steps must be at least 1, got \(steps)") }
-    guard noise >= 0 else { throw MethodError("smoothgrad: noise must be ≥ 0, got \(noise)") }
-  }
 
   public func run(_ context: MethodContext) throws -> MethodOutput {
     let conventions = [Convention("value", "mean |dy/dx| over noisy copies"), Convention("steps", String(steps)),

@@ -1,14 +1,10 @@
+import Methods
+
 /// matplotlib's colormaps, sampled identically: value v in [0, 1] picks lookup entry
 /// min(⌊v · 256⌋, 255) (matplotlib's `Colormap.__call__` for floats); NaN and values outside [0, 1]
 /// are clamped to the end colours.
-public enum Colormap: String, Sendable, CaseIterable {
+public enum Colormap: String, Sendable, CaseIterable, SettingChoice {  // any capitalisation: "rdbu", "Viridis"
   case viridis, jet, inferno, turbo, rdbu = "RdBu", gray
-
-  /// Accepts any capitalisation ("rdbu", "Viridis").
-  public static func named(_ name: String) throws -> Colormap {
-    if let found = allCases.first(where: { $0.rawValue.lowercased() == name.lowercased() }) { return found }
-    throw NotebookError("unknown colormap '\(name)'" + Suggestions.hint(for: name, in: allCases.map(\.rawValue)))
-  }
 
   var table: [Float] {
     switch self {

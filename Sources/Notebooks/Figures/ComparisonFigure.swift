@@ -9,15 +9,15 @@ import Methods
 
 struct ComparisonFigure {
   let builder: FigureBuilder
-  /// The compare step's output (its image names); `columns` holds one map output per method.
-  let output: StepOutput
   let step: Step
-  let columns: [StepOutput]
+  let imageNames: [String]
+  /// One map output per method, in the order of the step's columns.
+  let columns: [MethodOutput]
 
   private struct Column {
     var name: String
     var kind: MapKind
-    var items: [StoredMap]
+    var items: [MapKind.Item]
     var display: MapDisplay
   }
 
@@ -32,7 +32,7 @@ struct ComparisonFigure {
     var conventions = [[Convention]](repeating: [], count: prepared.count)
     var colorbars: [(colorbar: Colorbar, columns: [String])] = []
     var classes: [String] = []
-    for (imageIndex, name) in output.imageNames.enumerated() {
+    for (imageIndex, name) in imageNames.enumerated() {
       guard let picture = try builder.picture(name) else { throw NotebookError("compare: image '\(name)' is missing from the run") }
       for (row, target) in first.items.filter({ $0.imageIndex == imageIndex }).enumerated() {
         let rowID = "\(builder.figureID(BuiltInStep.compare, name))-\(row + 1)"
@@ -73,7 +73,7 @@ struct ComparisonFigure {
   private func caption(_ names: [String], display: [[Convention]], classes: [String]) -> String {
     let skipped: Set<String> = ["method", "class", "target"]
     let perColumn = zip(columns, display).map { column, shown in
-      column.conventions.filter { !skipped.contains($0.first ?? "") && $0.count == 2 }.map { Convention($0[0], $0[1]) } + shown
+      column.conventions.filter { !skipped.contains($0.key) } + shown
     }
     // Conventions in order of first appearance, grouped by the exact set of columns holding them.
     var groups: [(columns: [Int], conventions: [Convention])] = []

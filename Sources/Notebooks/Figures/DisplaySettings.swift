@@ -1,12 +1,13 @@
-// How a map is shown: the display keys a notebook step and `convlens explain` take (declared
-// here once, with their help text). They never change what a method computes, so they are not
-// part of a step's cache key. Defaults are the field's conventions (METHODS.md, "Display,
-// overlays and colour"); nil means "the default for this map", decided by `MapDisplay`.
+// How a map is shown: the display keys a notebook step and `convlens explain` take, declared
+// here once as `Setting` lines (the methods' mechanism). They never change what a method computes,
+// so they are not part of a step's cache key. nil means "the default for this map", the field's
+// convention for that kind of map, decided by `MapDisplay`.
+import Methods
 
 /// Display choices; every field nil = the conventions' defaults.
-public struct DisplaySettings: Sendable, Equatable {
+public struct DisplaySettings: Sendable, Equatable, Configurable {
   /// Which part of a pixel attribution to show (captum's `visualize_image_attr` signs).
-  public enum Sign: String, CaseIterable, Sendable {
+  public enum Sign: String, CaseIterable, Sendable, SettingChoice {
     /// |x|
     case absolute
     /// max(x, 0)
@@ -18,7 +19,7 @@ public struct DisplaySettings: Sendable, Equatable {
   }
 
   /// Heatmap of the reduced map, or the 3-channel gradient as a picture.
-  public enum Mode: String, CaseIterable, Sendable {
+  public enum Mode: String, CaseIterable, Sendable, SettingChoice {
     case heatmap, rgb
   }
 
@@ -30,6 +31,7 @@ public struct DisplaySettings: Sendable, Equatable {
   /// Overlay opacity in [0, 1].
   public var alpha: Double?
 
+  public init() {}
   public init(mode: Mode? = nil, sign: Sign? = nil, clip: Double? = nil, colormap: Colormap? = nil, alpha: Double? = nil) {
     self.mode = mode
     self.sign = sign
@@ -38,51 +40,22 @@ public struct DisplaySettings: Sendable, Equatable {
     self.alpha = alpha
   }
 
-  /// (key, meaning and default), in the order help lists them.
-  public static let help: [(String, String)] = [
-    ("display", "heatmap, or rgb: the gradient as a picture, (g − mean)/std · 0.1 + 0.5 (default for guided-backprop, deconvnet, guided-grad-cam)"),
-    ("sign", "pixel attributions: absolute, positive, negative or all (default: all for signed sums such as IG and occlusion, else absolute)"),
-    ("clip", "pixel attributions: percent of the attribution mass saturated before scaling, 0-50 (default 2, captum's outlier_perc)"),
-    ("colormap", "viridis, jet, inferno, turbo, RdBu, gray (default: viridis for CAM maps, gray for pixel magnitudes, RdBu for signed maps)"),
-    ("alpha", "overlay opacity 0-1 (default 0.5; 1 with display: rgb)"),
+  public static let settingsOwner = ""
+  public static let settings: [Setting<DisplaySettings>] = [
+    Setting("display", \.mode, "heatmap, or rgb: the gradient as a picture, (g − mean)/std · 0.1 + 0.5 (default for guided-backprop, deconvnet, guided-grad-cam)"),
+    Setting("sign", \.sign, "pixel attributions: absolute, positive, negative or all (default: all for signed sums such as IG and occlusion, else absolute)"),
+    Setting("clip", \.clip, "pixel attributions: percent of the attribution mass saturated before scaling, 0-50 (default 2, captum's outlier_perc)",
+            .within(0..<50, "a percentage from 0 to 50 (of the attribution mass saturated)")),
+    Setting("colormap", \.colormap, "viridis, jet, inferno, turbo, RdBu, gray (default: viridis for CAM maps, gray for pixel magnitudes, RdBu for signed maps)"),
+    Setting("alpha", \.alpha, "overlay opacity 0-1 (default 0.5; 1 with display: rgb)", .within(0...1, "a number from 0 to 1 (overlay opacity)")),
   ]
 
   /// The display keys.
-  public static var keys: [String] { help.map(\.0) }
-
-  /// Sets `key` from the text the user typed; a bad value throws one line naming the choices.
-  public mutating func set(_ key: String, to text: String) throws {
-    switch key {
-    case "display":
-      guard let value = Mode(rawValue: text.lowercased()) else { throw Self.unknown(key, text, Mode.allCases.map(\.rawValue)) }
-      mode = value
-    case "sign":
-      guard let value = Sign(rawValue: text.lowercased()) else { throw Self.unknown(key, text, Sign.allCases.map(\.rawValue)) }
-      sign = value
-    case "clip":
-      guard let value = Double(text), value >= 0, value < 50 else {
-        throw NotebookError("clip must be a percentage from 0 to 50 (of the attribution mass saturated), got '\(text)'")
-      }
-      clip = value
-    case "colormap":
-      colormap = try Colormap.named(text)
-    case "alpha":
-      guard let value = Double(text), (0...1).contains(value) else {
-        throw NotebookError("alpha must be a number from 0 to 1 (overlay opacity), got '\(text)'")
-      }
-      alpha = value
-    default:
-      throw NotebookError("unknown display setting '\(key)'" + Suggestions.hint(for: key, in: Self.keys))
-    }
-  }
+  public static var keys: [String] { settings.map(\.key) }
 
   /// `self` with the fields `other` sets replacing ours (a comparison column's own keys over the step's).
   public func overridden(by other: DisplaySettings) -> DisplaySettings {
     DisplaySettings(mode: other.mode ?? mode, sign: other.sign ?? sign, clip: other.clip ?? clip,
                     colormap: other.colormap ?? colormap, alpha: other.alpha ?? alpha)
-  }
-
-  private static func unknown(_ key: String, _ text: String, _ choices: [String]) -> NotebookError {
-    NotebookError("unknown \(key) '\(text)'" + Suggestions.hint(for: text, in: choices))
   }
 }

@@ -6,29 +6,20 @@ import Foundation
 import Methods
 
 struct EvaluationFigures {
-  let builder: FigureBuilder
-  let output: StepOutput
-  let step: Step
-  let evaluation: StoredEvaluation
-
-  private var method: String { output.convention("method") ?? step.name }
+  let result: StepResult
+  let evaluation: Evaluation
 
   func blocks() throws -> [Block] {
     var blocks: [Block] = []
     for (index, item) in evaluation.items.enumerated() {
-      let name = imageName(item)
+      let name = result.imageName(item.imageIndex)
       let suffix = evaluation.items.count > 1 ? "\(name)-\(index + 1)" : name
-      if !item.series.isEmpty {
-        let palette = ChartPalette.colors
-        blocks.append(.chart(Chart(
-          id: builder.figureID(method, suffix), caption: caption(item, numbers: item.measurements),
-          series: item.series.enumerated().map { position, line in
-            ChartSeries(label: line.name, color: palette[position % palette.count], style: .line,
-                        points: zip(line.x, line.y).map { ChartPoint(x: Double($0), y: Double($1)) })
-          }, xLabel: item.xLabel ?? "", yLabel: item.yLabel ?? "")))
+      if let curve = item.curve, !curve.series.isEmpty {
+        blocks.append(.chart(Chart(id: result.builder.figureID(result.method, suffix), caption: caption(item),
+                                   series: FigureBuilder.lines(curve.series), xLabel: curve.xLabel, yLabel: curve.yLabel)))
       }
       if !item.panels.isEmpty {
-        blocks.append(.grid(try mapRow(item, id: builder.figureID(method, suffix))))
+        blocks.append(.grid(try mapRow(item, id: result.builder.figureID(result.method, suffix))))
       }
     }
     blocks.append(.table(numbers()))
@@ -36,19 +27,19 @@ struct EvaluationFigures {
   }
 
   /// The judged maps side by side, each shown by `MapDisplay` at the picture's size on its own scale.
-  private func mapRow(_ item: StoredEvaluation.Item, id: String) throws -> Grid {
-    let display = MapDisplay(step.display)
-    let picture = try builder.picture(imageName(item))
+  private func mapRow(_ item: Evaluation.Item, id: String) throws -> Grid {
+    let method = result.method
+    let display = MapDisplay(result.step.display)
+    let picture = try result.builder.picture(result.imageName(item.imageIndex))
     let size = [picture?.height ?? 224, picture?.width ?? 224]
     var colorbar: Colorbar?
     var conventions: [Convention] = []
     let tiles = try item.panels.enumerated().map { position, panel -> Figure in
       let shape = panel.map.shape
       guard shape.count == 2 else { throw NotebookError("\(method): map shape \(shape) is not [h, w]") }
-      let values = panel.map.values.values
-      let source: MapDisplay.Source = try evaluation.reduction.map { name in
-        guard let reduction = ChannelReduction(rawValue: name) else { throw NotebookError("\(method): unknown reduction '\(name)'") }
-        return .reducedAttribution(values, height: shape[0], width: shape[1], reduction: reduction, signed: evaluation.signed)
+      let values = panel.map.values
+      let source: MapDisplay.Source = evaluation.reduction.map {
+        .reducedAttribution(values, height: shape[0], width: shape[1], reduction: $0, signed: evaluation.signed)
       } ?? .layerMap(values, height: shape[0], width: shape[1], signed: evaluation.signed)
       // The map alone (no picture under it), as in Adebayo et al.'s figures.
       let shown = try display.show(source, picture: nil, size: size)
@@ -63,34 +54,31 @@ struct EvaluationFigures {
       colorbar = bar
     }
     return Grid(id: id, columns: min(max(tiles.count, 1), 6), tiles: tiles,
-                caption: caption(item, numbers: item.measurements, display: conventions), colorbars: colorbar.map { [$0] } ?? [], kind: .heatmap)
+                caption: caption(item, display: conventions), colorbars: colorbar.map { [$0] } ?? [], kind: .heatmap)
   }
 
   /// One row per (image, class): every number, then the summary over all of them.
-  private func numbers() -> Document.Table {
+  private func numbers() -> Table {
     var names: [String] = []
     for item in evaluation.items { for measurement in item.measurements where !names.contains(measurement.name) { names.append(measurement.name) } }
     var rows = evaluation.items.map { item in
-      [imageName(item), "\(item.target.label) (\(item.target.index))"] + names.map { name in
+      [result.imageName(item.imageIndex), "\(item.target.label) (\(item.target.index))"] + names.map { name in
         item.measurements.first { $0.name == name }.map { format($0.value) } ?? ""
       }
     }
     for measurement in evaluation.summary {
       rows.append(["all \(evaluation.items.count)", "\(measurement.name) = \(format(measurement.value))"] + Array(repeating: "", count: names.count))
     }
-    return Document.Table(header: ["image", "class"] + names, rows: rows, caption: builder.caption(output, step: step, extra: []),
+    return Table(header: ["image", "class"] + names, rows: rows, caption: result.caption(),
                  alignments: [.left, .left] + names.map { _ in .right })
   }
 
-  private func caption(_ item: StoredEvaluation.Item, numbers: [StoredMeasurement], display: [Convention] = []) -> String {
-    let target = "\(item.target.label) (index \(item.target.index), p = \(String(format: "%.4f", item.target.probability)))"
-    let extra = [["image", imageName(item)], ["target class", target]]
-      + numbers.map { [$0.name, format($0.value)] }
-    return builder.caption(output, step: step, extra: extra, skipping: ["class"], display: display)
-  }
-
-  private func imageName(_ item: StoredEvaluation.Item) -> String {
-    item.imageIndex < output.imageNames.count ? output.imageNames[item.imageIndex] : "image \(item.imageIndex + 1)"
+  /// The image, the class and the item's numbers, then the conventions.
+  private func caption(_ item: Evaluation.Item, display: [Convention] = []) -> String {
+    let extra = [Convention("image", result.imageName(item.imageIndex)),
+                 Convention("target class", FigureBuilder.classDescription(item.target))]
+      + item.measurements.map { Convention($0.name, format($0.value)) }
+    return result.caption(extra: extra, skipping: ["class"], display: display)
   }
 
   private func shortName(_ name: String) -> String { name == "spearman" ? "ρ" : name == "ssim" ? "SSIM" : name }

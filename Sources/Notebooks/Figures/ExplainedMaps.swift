@@ -11,7 +11,7 @@ public enum ExplainedMaps {
   public struct Map: Sendable {
     public var imageIndex: Int
     public var target: ClassInfo
-    public var measurements: [Methods.Measurement]
+    public var measurements: [Metric]
     /// The method's map as it returned it: CAM [h, w], pixel attributions [3, H, W].
     public var raw: Tensor
     public var shown: MapDisplay.Shown
@@ -20,26 +20,16 @@ public enum ExplainedMaps {
   /// The maps of `output` over `pictures` (by image index; nil for .npy inputs); throws for
   /// outputs that are not maps.
   public static func show(_ output: MethodOutput, pictures: [RGBImage?], display: DisplaySettings) throws -> [Map] {
-    let stored = try StepOutput(output, imageNames: pictures.indices.map { "image \($0 + 1)" }, dataset: nil)
-    guard let (kind, items) = MapKind.of(stored.payload) else {
-      throw NotebookError("explain shows maps; this method's output is not a map")
-    }
-    let targets: [ClassInfo], measurements: [[Methods.Measurement]], raws: [Tensor]
-    switch output.payload {
-    case .layerMaps(let maps):
-      (targets, measurements, raws) = (maps.items.map(\.target), maps.items.map(\.measurements), maps.items.map(\.map))
-    case .pixelAttributions(let attributions):
-      (targets, measurements, raws) = (attributions.items.map(\.target), attributions.items.map(\.measurements), attributions.items.map(\.values))
-    default:
+    guard let (kind, items) = MapKind.of(output.payload) else {
       throw NotebookError("explain shows maps; this method's output is not a map")
     }
     let size: [Int]
-    if case .layerMaps(let maps) = output.payload { size = maps.inputSize } else { size = Array(raws.first?.shape.suffix(2) ?? [1, 1]) }
-    return try items.enumerated().map { index, item in
+    if case .layerMaps(let maps) = output.payload { size = maps.inputSize } else { size = Array(items.first?.values.shape.suffix(2) ?? [1, 1]) }
+    return try items.map { item in
       let picture = try (item.imageIndex < pictures.count ? pictures[item.imageIndex] : nil).map { try Rasters.image($0) }
       let shown = try MapDisplay(display).show(try kind.source(item.values, method: output.convention("method") ?? "explain"),
                                                picture: picture, size: size)
-      return Map(imageIndex: item.imageIndex, target: targets[index], measurements: measurements[index], raw: raws[index], shown: shown)
+      return Map(imageIndex: item.imageIndex, target: item.target, measurements: item.measurements, raw: item.values, shown: shown)
     }
   }
 }

@@ -1,6 +1,7 @@
 // The one place where step results become document blocks: one case per payload. Heatmaps are
 // shown over the exact picture the model saw; captions state every convention used.
 import Document
+import Engine
 import Foundation
 import Methods
 
@@ -11,49 +12,48 @@ struct FigureBuilder {
   let stepNumber: Int
 
   func blocks(for record: StepRecord) throws -> [Block] {
-    let output = record.output, step = record.step
-    let method = output.convention("method") ?? step.name
+    let output: MethodOutput
+    switch record.output {
+    case .comparison(let columns):
+      return [.grid(try ComparisonFigure(builder: self, step: record.step, imageNames: record.imageNames, columns: columns).grid())]
+    case .method(let single):
+      output = single
+    }
+    let result = StepResult(builder: self, step: record.step, output: output, imageNames: record.imageNames)
+    let method = result.method
     switch output.payload {
     case .layerMaps, .pixelAttributions:
       guard let (kind, items) = MapKind.of(output.payload) else { return [] }
-      return try HeatmapFigures(builder: self, output: output, step: step, kind: kind).figures(items).map { .figure($0) }
-    case .comparison(let columns):
-      return [.grid(try ComparisonFigure(builder: self, output: output, step: step, columns: columns).grid())]
-    case .imageGrid(let columns, let cells, let captions):
-      let tiles = try zip(cells, captions).enumerated().map { index, cell in
-        let picture = try Rasters.cell(cell.0.shape, cell.0.values.values)
+      return try HeatmapFigures(result: result, kind: kind).figures(items).map { .figure($0) }
+    case .imageGrid(let grid):
+      let tiles = try grid.cells.enumerated().map { index, cell in
+        let picture = try Rasters.cell(cell.image.shape, cell.image.values)
         return Figure(id: "\(figureID(method))-\(index + 1)", panels: [FigurePanel(image: picture, pixelated: picture.width < 64)],
-                      caption: cell.1)
+                      caption: cell.caption)
       }
       // One tile per row (single-channel filters such as depthwise ones) would fill pages: reflow.
-      let shownColumns = columns <= 1 ? min(max(tiles.count, 1), 8) : columns
+      let shownColumns = grid.columns <= 1 ? min(max(tiles.count, 1), 8) : grid.columns
       return [.grid(Grid(id: figureID(method), columns: shownColumns, tiles: tiles,
-                         caption: caption(output, step: step, extra: []), kind: method == "activations" ? .activations : .filters))]
-    case .embedding(let points, let labels, let classNames):
-      return [.chart(try embeddingChart(points: points, labels: labels, classNames: classNames, output: output, step: step))]
-    case .neighbours(let queries, let pixelQueries, let queryItems):
-      return [.grid(try NeighbourFigure(builder: self, output: output, step: step).grid(queries: queries, pixelQueries: pixelQueries,
-                                                                                        queryItems: queryItems))]
-    case .table(let header, let rows):
-      return [.table(Table(header: header, rows: rows, caption: caption(output, step: step, extra: [])))]
-    case .curve(let xLabel, let yLabel, let series):
-      let palette = ChartPalette.colors
-      let chart = Chart(id: figureID(method), caption: caption(output, step: step, extra: []),
-                        series: series.enumerated().map { index, line in
-                          ChartSeries(label: line.name, color: palette[index % palette.count], style: .line,
-                                      points: zip(line.x, line.y).map { ChartPoint(x: Double($0), y: Double($1)) })
-                        }, xLabel: xLabel, yLabel: yLabel)
-      return [.chart(chart)]
+                         caption: result.caption(), kind: method == "activations" ? .activations : .filters))]
+    case .embedding(let embedding):
+      return [.chart(embeddingChart(embedding, result: result))]
+    case .neighbours(let neighbours):
+      return [.grid(try NeighbourFigure(result: result).grid(neighbours))]
+    case .table(let table):
+      return [.table(Table(header: table.header, rows: table.rows, caption: result.caption()))]
+    case .curve(let curve):
+      return [.chart(Chart(id: figureID(method), caption: result.caption(), series: Self.lines(curve.series),
+                           xLabel: curve.xLabel, yLabel: curve.yLabel))]
     case .evaluation(let evaluation):
-      return try EvaluationFigures(builder: self, output: output, step: step, evaluation: evaluation).blocks()
+      return try EvaluationFigures(result: result, evaluation: evaluation).blocks()
     case .predictions(let predictions):
-      let rows = predictions.flatMap { prediction in
+      let rows = predictions.items.flatMap { prediction in
         prediction.top.enumerated().map { rank, entry in
-          [rank == 0 ? prediction.image : "", String(rank + 1), entry.label, String(entry.index),
+          [rank == 0 ? result.imageName(prediction.imageIndex) : "", String(rank + 1), entry.label, String(entry.index),
            String(format: "%.4f", entry.probability)]
         }
       }
-      let note = "Top-\(predictions.first?.top.count ?? 5) classes per image; probability = softmax of the model output; "
+      let note = "Top-\(predictions.items.first?.top.count ?? 5) classes per image; probability = softmax of the model output; "
         + "preprocessing: \(output.convention("preprocess") ?? "the model's")."
       return [.table(Table(header: ["image", "rank", "class", "index", "probability"], rows: rows, caption: note,
                            alignments: [.left, .right, .left, .right, .right]))]
@@ -70,35 +70,31 @@ struct FigureBuilder {
   func picture(_ name: String) throws -> RasterImage? {
     guard let prepared = images[name] else { return nil }
     if let display = prepared.display { return try Rasters.image(display) }
-    let bytes = displayBytes(prepared.tensor)
-    return try Rasters.image(width: bytes.width, height: bytes.height, rgb: bytes.rgb)
-  }
-
-  /// "grad-cam — layer: …; target: …" with the conventions in order, `extra` first after the
-  /// method, `display` (how `MapDisplay` made the pixels) last.
-  func caption(_ output: StepOutput, step: Step, extra: [[String]], skipping: Set<String> = [], display: [Convention] = []) -> String {
-    let method = output.convention("method") ?? step.name
-    let parts = (extra + output.conventions.filter { $0.first != "method" && !skipping.contains($0.first ?? "") }
-                 + display.map { [$0.key, $0.value] })
-      .compactMap { pair -> String? in
-        guard pair.count == 2 else { return nil }
-        return "\(pair[0]): \(pair[1])"
-      }
-    return ([method] + (parts.isEmpty ? [] : [parts.joined(separator: "; ")])).joined(separator: " — ") + "."
+    // An .npy input: the tensor min-max scaled over all channels (the preset is not known here).
+    let bytes = Thumbnail(Tensor(shape: prepared.tensor.shape, values: Normalization.minMax(prepared.tensor.values)), side: .max)
+    return try Rasters.image(width: bytes.width, height: bytes.height, rgb: [UInt8](bytes.rgb))
   }
 
   /// "tabby (281) p=0.412", for panel labels and class switchers.
-  static func classLabel(_ target: StoredClass) -> String {
+  static func classLabel(_ target: ClassInfo) -> String {
     "\(target.label) (\(target.index)) p=\(String(format: "%.3f", target.probability))"
   }
 
   /// "tabby (index 281, p = 0.4123)", for captions.
-  static func classDescription(_ target: StoredClass) -> String {
+  static func classDescription(_ target: ClassInfo) -> String {
     "\(target.label) (index \(target.index), p = \(String(format: "%.4f", target.probability)))"
   }
 
-  private func embeddingChart(points: StoredTensor, labels: [Int?], classNames: [String], output: StepOutput, step: Step) throws -> Chart {
-    let values = points.values.values
+  /// Curves as chart lines in the tab10 colours.
+  static func lines(_ series: [Curve.Series]) -> [ChartSeries] {
+    series.enumerated().map { index, line in
+      ChartSeries(label: line.name, color: ChartPalette.colors[index % ChartPalette.colors.count], style: .line,
+                  points: zip(line.x, line.y).map { ChartPoint(x: Double($0), y: Double($1)) })
+    }
+  }
+
+  private func embeddingChart(_ embedding: Embedding, result: StepResult) -> Chart {
+    let values = embedding.points.values, labels = embedding.labels, classNames = embedding.classNames
     let count = values.count / 2
     var byClass: [Int: [ChartPoint]] = [:]
     for index in 0..<count {
@@ -110,8 +106,29 @@ struct FigureBuilder {
       ChartSeries(label: label >= 0 && label < classNames.count ? classNames[label] : (label >= 0 ? "class \(label)" : "unlabelled"),
                   color: palette[position % palette.count], style: .points, points: byClass[label] ?? [])
     }
-    return Chart(id: figureID(output.convention("method") ?? step.name), caption: caption(output, step: step, extra: []),
-                 series: series, aspectRatio: 1, showsTickLabels: false)
+    return Chart(id: figureID(result.method), caption: result.caption(), series: series, aspectRatio: 1, showsTickLabels: false)
+  }
+}
+
+/// One method step's output as its figures read it: the step, the output and the images it ran on.
+struct StepResult {
+  let builder: FigureBuilder
+  let step: Step
+  let output: MethodOutput
+  let imageNames: [String]
+
+  /// The method's name as its output records it.
+  var method: String { output.convention("method") ?? step.name }
+
+  /// The name of image `index` of the batch.
+  func imageName(_ index: Int) -> String { index < imageNames.count ? imageNames[index] : "image \(index + 1)" }
+
+  /// "grad-cam — layer: …; target: …" with the conventions in order, `extra` first after the
+  /// method, `display` (how `MapDisplay` made the pixels) last.
+  func caption(extra: [Convention] = [], skipping: Set<String> = [], display: [Convention] = []) -> String {
+    let parts = (extra + output.conventions.filter { $0.key != "method" && !skipping.contains($0.key) } + display)
+      .map { "\($0.key): \($0.value)" }
+    return ([method] + (parts.isEmpty ? [] : [parts.joined(separator: "; ")])).joined(separator: " — ") + "."
   }
 }
 

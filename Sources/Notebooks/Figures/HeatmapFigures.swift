@@ -2,38 +2,49 @@
 // beside the map overlaid on it, one overlay per target class (HTML: a class switcher). Every
 // pixel comes from `MapDisplay`; the caption adds its conventions to the method's.
 import Document
+import Engine
 import Foundation
 import Methods
 
-/// What a step's stored maps are, as `MapDisplay` needs to know.
+/// What a step's maps are, as `MapDisplay` needs to know.
 enum MapKind {
   /// CAM-family maps [h, w].
   case layer(signed: Bool)
   /// Pixel attributions [C, H, W].
   case pixel(reduction: ChannelReduction, signed: Bool, gradientImage: Bool)
 
+  /// One (image, class) map of a map payload: CAM maps [h, w], pixel attributions [C, H, W].
+  struct Item {
+    var imageIndex: Int
+    var target: ClassInfo
+    var values: Tensor
+    var measurements: [Metric]
+  }
+
   /// The kind and items of a map payload; nil for other payloads.
-  static func of(_ payload: StoredPayload) -> (kind: MapKind, items: [StoredMap])? {
+  static func of(_ payload: MethodOutput.Payload) -> (kind: MapKind, items: [Item])? {
     switch payload {
-    case .layerMaps(_, _, let signed, let items):
-      return (.layer(signed: signed), items)
-    case .pixelAttributions(let signed, let reduction, let gradientImage, let items):
-      return (.pixel(reduction: ChannelReduction(rawValue: reduction) ?? .sum, signed: signed, gradientImage: gradientImage), items)
-    default:
+    case .layerMaps(let maps):
+      return (.layer(signed: maps.signed),
+              maps.items.map { Item(imageIndex: $0.imageIndex, target: $0.target, values: $0.map, measurements: $0.measurements) })
+    case .pixelAttributions(let attributions):
+      return (.pixel(reduction: attributions.reduction, signed: attributions.signed, gradientImage: attributions.gradientImage),
+              attributions.items.map { Item(imageIndex: $0.imageIndex, target: $0.target, values: $0.values, measurements: $0.measurements) })
+    case .imageGrid, .embedding, .neighbours, .table, .curve, .evaluation, .predictions:
       return nil
     }
   }
 
-  /// `MapDisplay`'s view of one stored map.
-  func source(_ values: StoredTensor, method: String) throws -> MapDisplay.Source {
+  /// `MapDisplay`'s view of one map.
+  func source(_ values: Tensor, method: String) throws -> MapDisplay.Source {
     let shape = values.shape
     switch self {
     case .layer(let signed):
       guard shape.count == 2 else { throw NotebookError("\(method): map shape \(shape) is not [h, w]") }
-      return .layerMap(values.values.values, height: shape[0], width: shape[1], signed: signed)
+      return .layerMap(values.values, height: shape[0], width: shape[1], signed: signed)
     case .pixel(let reduction, let signed, let gradientImage):
       guard shape.count == 3 else { throw NotebookError("\(method): attribution shape \(shape) is not [C, H, W]") }
-      return .attribution(values.values.values, channels: shape[0], height: shape[1], width: shape[2], reduction: reduction,
+      return .attribution(values.values, channels: shape[0], height: shape[1], width: shape[2], reduction: reduction,
                           signed: signed, gradientImage: gradientImage)
     }
   }
@@ -42,33 +53,30 @@ enum MapKind {
 }
 
 struct HeatmapFigures {
-  let builder: FigureBuilder
-  let output: StepOutput
-  let step: Step
+  let result: StepResult
   let kind: MapKind
 
-  private var method: String { output.convention("method") ?? step.name }
-
-  func figures(_ items: [StoredMap]) throws -> [Figure] {
-    try output.imageNames.enumerated().compactMap { imageIndex, name in
+  func figures(_ items: [MapKind.Item]) throws -> [Figure] {
+    try result.imageNames.enumerated().compactMap { imageIndex, name in
       let mine = items.filter { $0.imageIndex == imageIndex }
       return mine.isEmpty ? nil : try figure(image: name, items: mine)
     }
   }
 
-  private func figure(image name: String, items: [StoredMap]) throws -> Figure {
-    guard let picture = try builder.picture(name) else {
-      throw NotebookError("step '\(step.name)': image '\(name)' is missing from the run")
+  private func figure(image name: String, items: [MapKind.Item]) throws -> Figure {
+    guard let picture = try result.builder.picture(name) else {
+      throw NotebookError("step '\(result.step.name)': image '\(name)' is missing from the run")
     }
-    let display = MapDisplay(step.display)
+    let method = result.method
+    let display = MapDisplay(result.step.display)
     let input = FigurePanel(image: picture, label: "input: \(name)")
     var shown: [(label: String, map: FigurePanel, overlay: FigurePanel, conventions: [Convention], colorbar: Colorbar?)] = []
     for item in items {
-      let result = try display.show(try kind.source(item.values, method: method), picture: picture, size: [picture.height, picture.width])
+      let made = try display.show(try kind.source(item.values, method: method), picture: picture, size: [picture.height, picture.width])
       let label = FigureBuilder.classLabel(item.target)
-      shown.append((label, FigurePanel(image: result.map, label: "\(method) map"),
-                    FigurePanel(image: picture, overlay: result.map, alpha: result.alpha, blended: result.overlay, label: label),
-                    result.conventions, result.colorbar))
+      shown.append((label, FigurePanel(image: made.map, label: "\(method) map"),
+                    FigurePanel(image: picture, overlay: made.map, alpha: made.alpha, blended: made.overlay, label: label),
+                    made.conventions, made.colorbar))
     }
     // Paged output: the input, then (one class) the map and overlay of a heatmap attribution or the
     // overlay alone, or (several classes) one overlay per class. An RGB picture at α = 1 is its own overlay.
@@ -79,19 +87,21 @@ struct HeatmapFigures {
       : []
     var colorbar = shown.first?.colorbar
     if let title = colorbar?.title { colorbar?.title = "\(method): \(title)" }
-    return Figure(id: builder.figureID(method, name), panels: panels,
+    return Figure(id: result.builder.figureID(method, name), panels: panels,
                   caption: caption(image: name, items: items, display: shown.first?.conventions ?? []),
                   colorbar: colorbar, variants: variants, kind: .heatmap)
   }
 
-  private func caption(image name: String, items: [StoredMap], display: [Convention]) -> String {
-    var extra: [[String]] = [["image", "\(name) (the model's input after preprocessing)"],
-                             ["target class", items.map { FigureBuilder.classDescription($0.target) }.joined(separator: ", ")]]
+  /// The image, the classes, then each map's numbers in the method's order (a number per class when
+  /// there are several), the method's conventions and the display's.
+  private func caption(image name: String, items: [MapKind.Item], display: [Convention]) -> String {
+    var extra = [Convention("image", "\(name) (the model's input after preprocessing)"),
+                 Convention("target class", items.map { FigureBuilder.classDescription($0.target) }.joined(separator: ", "))]
     for item in items {
-      for (key, value) in item.measurements.sorted(by: { $0.key < $1.key }) {
-        extra.append([key + (items.count > 1 ? " (\(item.target.label))" : ""), String(format: "%.4g", value)])
+      for metric in item.measurements {
+        extra.append(Convention(metric.name + (items.count > 1 ? " (\(item.target.label))" : ""), String(format: "%.4g", metric.value)))
       }
     }
-    return builder.caption(output, step: step, extra: extra, skipping: ["class"], display: display)
+    return result.caption(extra: extra, skipping: ["class"], display: display)
   }
 }

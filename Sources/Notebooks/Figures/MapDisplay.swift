@@ -1,5 +1,5 @@
-// The one way from a map to pixels, for notebook figures and `convlens explain` alike (METHODS.md,
-// "Display, overlays and colour"): reduce channels → upsample → scale (outlier clipping for pixel
+// The one way from a map to pixels, for notebook figures and `convlens explain` alike (the field's
+// conventions, listed in ARCHITECTURE.md under "Display: from a map to pixels"): reduce channels → upsample → scale (outlier clipping for pixel
 // attributions) → colormap → overlay. It returns the map raster, the blended overlay raster and
 // the conventions that say how they were made, in caption order. Methods return raw numbers only.
 import Document

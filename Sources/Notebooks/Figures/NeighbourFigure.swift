@@ -4,25 +4,24 @@
 // class, pixel-space ones share brightness and pose).
 import Document
 import Foundation
+import Methods
 
 struct NeighbourFigure {
-  let builder: FigureBuilder
-  let output: StepOutput
-  let step: Step
+  let result: StepResult
 
-  private var method: String { output.convention("method") ?? step.name }
-
-  func grid(queries: [[StoredMatch]], pixelQueries: [[StoredMatch]], queryItems: [StoredMatch]) throws -> Grid {
+  func grid(_ neighbours: Neighbours) throws -> Grid {
+    let (queries, pixelQueries, queryItems) = (neighbours.queries, neighbours.pixelQueries, neighbours.queryItems ?? [])
+    let builder = result.builder
     let k = queries.map(\.count).max() ?? 0
     let pixelK = pixelQueries.map(\.count).max() ?? 0
     var tiles: [Figure] = []
     for (index, matches) in queries.enumerated() {
-      let id = "\(builder.figureID(method))-q\(index + 1)"
+      let id = "\(builder.figureID(result.method))-q\(index + 1)"
       if index < queryItems.count {
         let query = queryItems[index]
         tiles.append(Figure(id: "\(id)-query", panels: [try panel(query)], caption: "\(query.label) #\(query.datasetIndex)"))
       } else {
-        let name = index < output.imageNames.count ? output.imageNames[index] : "query \(index + 1)"
+        let name = index < result.imageNames.count ? result.imageNames[index] : "query \(index + 1)"
         guard let picture = try builder.picture(name) else { throw NotebookError("neighbours: image '\(name)' is missing from the run") }
         tiles.append(Figure(id: "\(id)-query", panels: [FigurePanel(image: picture)], caption: name))
       }
@@ -31,14 +30,14 @@ struct NeighbourFigure {
     }
     var headers = [GridHeader("query"), GridHeader("feature space (cosine of the layer's features)", span: max(k, 1))]
     if pixelK > 0 { headers.append(GridHeader("pixel space (cosine of the input tensors)", span: pixelK)) }
-    let extra: [[String]] = [["queries", queryItems.isEmpty ? output.imageNames.joined(separator: ", ") : "\(queryItems.count) dataset images"],
-                             ["under each thumbnail", "cosine similarity, then the dataset class"]]
-    return Grid(id: builder.figureID(method), columns: 1 + max(k, 1) + pixelK, tiles: tiles,
-                caption: builder.caption(output, step: step, extra: extra), kind: .neighbours, columnHeaders: headers)
+    let extra = [Convention("queries", queryItems.isEmpty ? result.imageNames.joined(separator: ", ") : "\(queryItems.count) dataset images"),
+                 Convention("under each thumbnail", "cosine similarity, then the dataset class")]
+    return Grid(id: builder.figureID(result.method), columns: 1 + max(k, 1) + pixelK, tiles: tiles,
+                caption: result.caption(extra: extra), kind: .neighbours, columnHeaders: headers)
   }
 
   /// `count` tiles: the matches, then blank tiles so every row has the same columns.
-  private func row(_ matches: [StoredMatch], count: Int, id: String) throws -> [Figure] {
+  private func row(_ matches: [Neighbours.Match], count: Int, id: String) throws -> [Figure] {
     try (0..<count).map { rank in
       guard rank < matches.count else {
         return Figure(id: "\(id)\(rank + 1)", panels: [FigurePanel(image: try RasterImage(width: 1, height: 1, rgba: [255, 255, 255, 255]))],
@@ -49,8 +48,8 @@ struct NeighbourFigure {
     }
   }
 
-  private func panel(_ match: StoredMatch) throws -> FigurePanel {
-    let thumbnail = try Rasters.image(width: match.thumbnailWidth, height: match.thumbnailHeight, rgb: [UInt8](match.thumbnail))
+  private func panel(_ match: Neighbours.Match) throws -> FigurePanel {
+    let thumbnail = try Rasters.image(width: match.thumbnail.width, height: match.thumbnail.height, rgb: [UInt8](match.thumbnail.rgb))
     return FigurePanel(image: thumbnail, pixelated: thumbnail.width < 64)
   }
 }

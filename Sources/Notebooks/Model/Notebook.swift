@@ -78,21 +78,8 @@ public struct Step: Sendable, Equatable {
 }
 
 /// A setting value as YAML gave it: scalars typed by YAML's rules, lists of them; the methods'
-/// own `SettingValue`, so step settings reach a method's decoder unchanged.
+/// own `SettingValue`, so step settings reach a method's `init(settings:)` unchanged.
 public typealias StepValue = SettingValue
-
-extension SettingValue {
-  /// The value as text (for captions and the manifest).
-  public var text: String {
-    switch self {
-    case .int(let value): return String(value)
-    case .double(let value): return String(value)
-    case .bool(let value): return String(value)
-    case .string(let value): return value
-    case .list(let values): return "[" + values.map(\.text).joined(separator: ", ") + "]"
-    }
-  }
-}
 
 /// A piece of the notebook in reading order.
 public enum Cell: Sendable, Equatable {

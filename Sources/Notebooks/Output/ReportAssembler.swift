@@ -33,13 +33,8 @@ enum ReportAssembler {
 
   /// Gives the step's first figure, grid or chart its `label:` (what `@label` in prose links to).
   static func attach(_ label: String, to blocks: inout [Block], of step: Step) throws {
-    for index in blocks.indices {
-      switch blocks[index] {
-      case .figure(var figure): figure.label = label; blocks[index] = .figure(figure)
-      case .grid(var grid): grid.label = label; blocks[index] = .grid(grid)
-      case .chart(var chart): chart.label = label; blocks[index] = .chart(chart)
-      case .heading, .markdown, .table, .pageBreak: continue
-      }
+    if let index = blocks.firstIndex(where: { $0.counter == .figure }) {
+      blocks[index].label = label
       return
     }
     throw NotebookError("step '\(step.name)' is labelled '\(label)' but makes no figure to refer to", at: step.keyLocations["label"] ?? step.location)

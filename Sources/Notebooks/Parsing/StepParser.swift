@@ -68,9 +68,9 @@ struct StepParser {
         step.label = text
       case _ where DisplaySettings.keys.contains(key):
         do {
-          try step.display.set(key, to: try scalar(value, key: key))
-        } catch let error as NotebookError where error.location == nil {
-          throw NotebookError(error.message, at: source.location(of: value))
+          try step.display.set(key, to: try value.stepValue(in: source, key: key))
+        } catch let error as MethodError {
+          throw NotebookError(error.description, at: source.location(of: value))
         }
       case "methods" where name == BuiltInStep.compare:
         step.columns = try columns(value)
@@ -167,7 +167,7 @@ struct StepParser {
       return
     }
     // Keys an evaluation passes on to the method it judges depend on its `method`: checked with the whole step.
-    guard MethodRegistry.all.first(where: { $0.name == step.name })?.settingsHelp.contains(where: { $0.0 == key }) ?? true else { return }
+    guard MethodRegistry.all.first(where: { $0.name == step.name })?.ownSettingNames.contains(key) ?? true else { return }
     do {
       _ = try StepMethods.make(step.name, settings: step.settings.filter { $0.key == key })
     } catch let error as NotebookError {
@@ -214,21 +214,13 @@ struct StepParser {
 
 /// Building methods from step settings.
 enum StepMethods {
-  /// The method `name` decoded from `settings` (through JSON, the way the method's `init(from:)`
-  /// expects); method errors become `NotebookError`s without a location.
+  /// The method `name` with `settings` (`make(settings:)`, no detour); method errors become
+  /// `NotebookError`s without a location.
   static func make(_ name: String, settings: [String: StepValue]) throws -> any VisualizationMethod {
-    guard let type = MethodRegistry.all.first(where: { $0.name == name }) else {
-      throw NotebookError("unknown method '\(name)'")
-    }
-    let data = try JSONEncoder().encode(settings)
     do {
-      return try JSONDecoder().decode(type, from: data)
+      return try MethodRegistry.make(name, settings: settings)
     } catch let error as MethodError {
       throw NotebookError(error.description)
-    } catch let DecodingError.typeMismatch(_, context), let DecodingError.dataCorrupted(context) {
-      throw NotebookError("\(name): \(context.debugDescription)")
-    } catch {
-      throw NotebookError("\(name): the settings could not be read (\(error))")
     }
   }
 }

@@ -76,8 +76,17 @@ extension Node {
       return .string(scalar.string)
     case .sequence(let sequence):
       return .list(try sequence.map { try $0.stepValue(in: source, key: key) })
-    case .mapping, .alias:
-      throw NotebookError("setting '\(key)' must be a single value or a list, not a mapping", at: source.location(of: self))
+    case .mapping:
+      var values: [String: StepValue] = [:]
+      for pair in orderedPairs ?? [] {
+        guard values[pair.key] == nil else {
+          throw NotebookError("setting '\(key)' has '\(pair.key)' twice", at: source.location(of: pair.keyNode))
+        }
+        values[pair.key] = try pair.value.stepValue(in: source, key: "\(key).\(pair.key)")
+      }
+      return .mapping(values)
+    case .alias:
+      throw NotebookError("setting '\(key)' must be a value, a list or a mapping, not an alias", at: source.location(of: self))
     }
   }
 }

@@ -31,6 +31,8 @@ public struct RunOptions: Sendable {
 struct StepRecord {
   var step: Step
   var output: StepOutput
+  /// The images the step ran on, in batch order (image index i is `imageNames[i]`).
+  var imageNames: [String]
   var seconds: Double
   var cacheHit: Bool
 }
@@ -40,8 +42,6 @@ struct NotebookRun {
   var notebook: Notebook
   var images: [PreparedImage]
   var records: [StepRecord]
-  /// Top-5 per image, for the manifest.
-  var predictions: [ImagePrediction]
   var manifest: RunManifest
 }
 
@@ -66,43 +66,45 @@ struct NotebookRunner {
       if step.name == BuiltInStep.compare {
         // Each column is the step it would be on its own, cached as such (a standalone grad-cam
         // step with the same settings shares its result).
-        var columns: [StepOutput] = []
+        var columns: [MethodOutput] = []
         var allCached = true
         for var column in step.columns {
           (column.images, column.targets) = (step.images, step.targets)
           let (columnOutput, hit) = try result(of: column, images: selected, model: model, classNames: classNames, cache: cache)
           switch columnOutput.payload {
           case .layerMaps, .pixelAttributions: break
-          default: throw NotebookError("compare shows maps; '\(column.name)' returns none", at: column.location)
+          case .imageGrid, .embedding, .neighbours, .table, .curve, .evaluation, .predictions:
+            throw NotebookError("compare shows maps; '\(column.name)' returns none", at: column.location)
           }
           columns.append(columnOutput)
           allCached = allCached && hit
         }
-        (output, cacheHit) = (StepOutput(payload: .comparison(columns), conventions: [["method", BuiltInStep.compare]],
-                                         imageNames: selected.map(\.name)), allCached)
+        (output, cacheHit) = (.comparison(columns), allCached)
       } else {
-        (output, cacheHit) = try result(of: step, images: selected, model: model, classNames: classNames, cache: cache)
+        let (single, hit) = try result(of: step, images: selected, model: model, classNames: classNames, cache: cache)
+        (output, cacheHit) = (.method(single), hit)
       }
-      records.append(StepRecord(step: step, output: output, seconds: Date().timeIntervalSince(start), cacheHit: cacheHit))
+      records.append(StepRecord(step: step, output: output, imageNames: selected.map(\.name), seconds: Date().timeIntervalSince(start),
+                                cacheHit: cacheHit))
     }
     let predictions = try manifestPredictions(images: images, model: model, cache: cache)
     let manifest = RunManifest(notebook: notebook, model: model, images: images, records: records,
                                predictions: predictions, toolVersion: options.toolVersion)
-    return NotebookRun(notebook: notebook, images: images, records: records, predictions: predictions, manifest: manifest)
+    return NotebookRun(notebook: notebook, images: images, records: records, manifest: manifest)
   }
 
   /// The step's output from the cache, or computed (and stored); true when it came from the cache.
   private func result(of step: Step, images selected: [PreparedImage], model: ModelSource, classNames: [String]?,
-                      cache: StepCache) throws -> (StepOutput, Bool) {
+                      cache: StepCache) throws -> (MethodOutput, Bool) {
     let key = try CacheKeyMaterial(
       toolVersion: options.toolVersion, modelSHA256: model.modelSHA256, labelsSHA256: model.labelsSHA256,
       preprocess: model.preset.summary, step: step.name, settings: step.settings, imageSHA256: selected.map(\.sha256),
       targets: step.targets, seed: notebook.frontMatter.seed, dataset: try step.dataset.map { try datasetKey($0) }).key()
     if let cached = cache.load(key) {
-      cached.warnings?.forEach { options.progress.warn("\(step.location.fileAndLine): \($0)") }
+      cached.warnings.forEach { options.progress.warn("\(step.location.fileAndLine): \($0)") }
       return (cached, true)
     }
-    let output: StepOutput
+    let output: MethodOutput
     do {
       output = try compute(step, images: selected, model: model, classNames: classNames)
     } catch let error as NotebookError where error.location != nil {
@@ -111,7 +113,7 @@ struct NotebookRunner {
       let message = (error as? NotebookError)?.message ?? "\(error)"
       throw NotebookError("step '\(step.name)' failed: \(message)", at: step.location)
     }
-    output.warnings?.forEach { options.progress.warn("\(step.location.fileAndLine): \($0)") }
+    output.warnings.forEach { options.progress.warn("\(step.location.fileAndLine): \($0)") }
     cache.store(output, key: key)
     return (output, false)
   }
@@ -141,15 +143,16 @@ struct NotebookRunner {
     return "\(spec.type):\(spec.limit.map(String.init) ?? "all"):\(options):\(contents)"
   }
 
-  private func compute(_ step: Step, images: [PreparedImage], model: ModelSource, classNames: [String]?) throws -> StepOutput {
+  private func compute(_ step: Step, images: [PreparedImage], model: ModelSource, classNames: [String]?) throws -> MethodOutput {
     let loaded = try model.model()
     if step.name == BuiltInStep.predict {
       var top = 5
       if case .int(let value) = step.settings["top"] { top = value }
-      let predictions = try Predictions.top(top, images: images, model: loaded)
-      return StepOutput(payload: .predictions(predictions), conventions: [
-        ["method", "predict"], ["probability", "softmax of the model output"], ["preprocess", model.preset.summary],
-      ], imageNames: images.map(\.name))
+      let predictions = try Predictions.top(top, network: loaded.network, images: images.map(\.tensor), label: loaded.label)
+      return MethodOutput(.predictions(predictions), conventions: [
+        Convention("method", "predict"), Convention("probability", "softmax of the model output"),
+        Convention("preprocess", model.preset.summary),
+      ])
     }
     var dataset: (any DatasetSource)?
     if let name = step.dataset, let spec = notebook.frontMatter.datasets.first(where: { $0.name == name }) {
@@ -171,43 +174,26 @@ struct NotebookRunner {
       network: loaded.network, images: Tensor.batch(images.map(\.tensor)), classNames: classNames,
       targets: step.targets.map { ClassTarget.parse($0) }, seed: notebook.frontMatter.seed, dataset: dataset,
       progress: { name, done, total in progress.detail(name, done: done, total: total) })
-    var output = try StepOutput(try method.run(context), imageNames: images.map(\.name), dataset: dataset)
-    if let warnings = (dataset as? ImageDataset)?.warnings, !warnings.isEmpty { output.warnings = warnings }
+    var output = try method.run(context)
+    output.warnings += (dataset as? ImageDataset)?.warnings ?? []
     return output
   }
 
-  private func manifestPredictions(images: [PreparedImage], model: ModelSource, cache: StepCache) throws -> [ImagePrediction] {
+  /// The top-5 classes of every image for the manifest, by image name (cached like a step).
+  private func manifestPredictions(images: [PreparedImage], model: ModelSource, cache: StepCache) throws -> [(image: String, top: [ClassInfo])] {
     guard !images.isEmpty else { return [] }
     let key = try CacheKeyMaterial(
       toolVersion: options.toolVersion, modelSHA256: model.modelSHA256, labelsSHA256: model.labelsSHA256,
       preprocess: model.preset.summary, step: "manifest-predictions", settings: ["top": .int(5)],
       imageSHA256: images.map(\.sha256), targets: [], seed: 0, dataset: nil).key()
-    if let cached = cache.load(key), case .predictions(let predictions) = cached.payload { return predictions }
-    var predictions: [ImagePrediction] = []
-    // Images of different sizes run separately.
-    for group in Dictionary(grouping: images.indices, by: { images[$0].tensor.shape }).values.sorted(by: { $0[0] < $1[0] }) {
-      predictions += try Predictions.top(5, images: group.map { images[$0] }, model: try model.model())
+    var predictions: Predictions
+    if let cached = cache.load(key), case .predictions(let stored) = cached.payload {
+      predictions = stored
+    } else {
+      let loaded = try model.model()
+      predictions = try Predictions.top(5, network: loaded.network, images: images.map(\.tensor), label: loaded.label)
+      cache.store(MethodOutput(.predictions(predictions), conventions: []), key: key)
     }
-    predictions.sort { first, second in
-      (images.firstIndex { $0.name == first.image } ?? 0) < (images.firstIndex { $0.name == second.image } ?? 0)
-    }
-    cache.store(StepOutput(payload: .predictions(predictions), conventions: [], imageNames: images.map(\.name)), key: key)
-    return predictions
-  }
-}
-
-enum Predictions {
-  /// The `count` most probable classes of each image (softmax of the model output, as `convlens predict`).
-  static func top(_ count: Int, images: [PreparedImage], model: LoadedModel) throws -> [ImagePrediction] {
-    let output = try model.network.forward(Tensor.batch(images.map(\.tensor)), mode: .fused).output()  // [N, K]
-    let classes = output.count / max(images.count, 1)
-    return images.enumerated().map { index, image in
-      let row = Array(output.values[index * classes ..< (index + 1) * classes])
-      let probabilities = softmax(row)
-      let ranked = row.indices.sorted { row[$0] != row[$1] ? row[$0] > row[$1] : $0 < $1 }.prefix(count)
-      return ImagePrediction(image: image.name, top: ranked.map {
-        StoredClass(index: $0, label: model.label($0), probability: probabilities[$0], logit: row[$0])
-      })
-    }
+    return predictions.items.map { (images[$0.imageIndex].name, $0.top) }
   }
 }

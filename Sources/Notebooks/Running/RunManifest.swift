@@ -1,6 +1,7 @@
 // NAME.run.json: what a render ran on and how (versions, hashes, per-step settings, timing,
 // cache hits, predictions), so a report can be traced and reproduced.
 import Foundation
+import Methods
 
 struct RunManifest: Encodable {
   struct FileRecord: Encodable {
@@ -25,14 +26,9 @@ struct RunManifest: Encodable {
     var cacheHit: Bool
     var warnings: [String]?
   }
-  struct Prediction: Encodable {
-    var index: Int
-    var label: String
-    var probability: Float
-  }
   struct ImagePredictions: Encodable {
     var image: String
-    var top: [Prediction]
+    var top: [ClassInfo]
   }
 
   var toolVersion: String
@@ -45,7 +41,7 @@ struct RunManifest: Encodable {
   var predictions: [ImagePredictions]
 
   init(notebook: Notebook, model: ModelSource, images: [PreparedImage], records: [StepRecord],
-       predictions: [ImagePrediction], toolVersion: String) {
+       predictions: [(image: String, top: [ClassInfo])], toolVersion: String) {
     // Every file is named relative to the notebook's folder (never an absolute path): the manifest
     // travels with the report and must not reveal or depend on where it was rendered.
     let directory = notebook.url.deletingLastPathComponent().standardizedFileURL.path
@@ -67,15 +63,11 @@ struct RunManifest: Encodable {
                 location: record.step.location.line > 0 ? "\(file):\(record.step.location.line)" : file,
                 settings: record.step.settings,
                 columns: record.step.columns.isEmpty ? nil : record.step.columns.map { $0.settings.merging(["method": .string($0.name)]) { $1 } },
-                images: record.output.imageNames, targets: record.step.targets,
+                images: record.imageNames, targets: record.step.targets,
                 seconds: (record.seconds * 1000).rounded() / 1000, cacheHit: record.cacheHit,
-                warnings: record.output.warnings)
+                warnings: record.output.warnings.isEmpty ? nil : record.output.warnings)
     }
-    self.predictions = predictions.map { prediction in
-      ImagePredictions(image: prediction.image, top: prediction.top.map {
-        Prediction(index: $0.index, label: $0.label, probability: $0.probability)
-      })
-    }
+    self.predictions = predictions.map { ImagePredictions(image: $0.image, top: $0.top) }
   }
 
   /// `path` relative to the folder `base` (both absolute and standardized), with `..` as needed.

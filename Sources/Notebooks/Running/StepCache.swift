@@ -3,6 +3,7 @@
 // seed, dataset), written as canonical JSON (sorted keys), so a prose or caption edit reuses them.
 import Crypto
 import Foundation
+import Methods
 
 enum ContentHash {
   /// Lower-case hex SHA-256 of `data`.
@@ -18,6 +19,7 @@ enum ContentHash {
 
 /// Everything a step result depends on.
 struct CacheKeyMaterial: Encodable {
+  /// The tool version and the cache's format (`StepCache.format`): a new format misses every old entry.
   var toolVersion: String
   var modelSHA256: String
   var labelsSHA256: String?
@@ -29,6 +31,13 @@ struct CacheKeyMaterial: Encodable {
   var seed: UInt64
   var dataset: String?
 
+  init(toolVersion: String, modelSHA256: String, labelsSHA256: String?, preprocess: String, step: String,
+       settings: [String: StepValue], imageSHA256: [String], targets: [String], seed: UInt64, dataset: String?) {
+    self.toolVersion = "\(toolVersion) cache \(StepCache.format)"
+    (self.modelSHA256, self.labelsSHA256, self.preprocess, self.step) = (modelSHA256, labelsSHA256, preprocess, step)
+    (self.settings, self.imageSHA256, self.targets, self.seed, self.dataset) = (settings, imageSHA256, targets, seed, dataset)
+  }
+
   /// The cache key: SHA-256 of the canonical JSON.
   func key() throws -> String {
     let encoder = JSONEncoder()
@@ -37,8 +46,10 @@ struct CacheKeyMaterial: Encodable {
   }
 }
 
-/// `.convlens-cache/` beside the notebook: one JSON file per step result.
+/// `.convlens-cache/` beside the notebook: one JSON file per step result, the `MethodOutput` as it is.
 struct StepCache {
+  /// The layout of the stored outputs; part of every key. 2: `MethodOutput` itself (1 was a copy of it).
+  static let format = 2
   let directory: URL
   let enabled: Bool
 
@@ -50,13 +61,13 @@ struct StepCache {
   private func file(_ key: String) -> URL { directory.appendingPathComponent("\(key).json") }
 
   /// The stored output, or nil when absent, disabled or unreadable (a damaged entry is recomputed).
-  func load(_ key: String) -> StepOutput? {
+  func load(_ key: String) -> MethodOutput? {
     guard enabled, let data = try? Data(contentsOf: file(key)) else { return nil }
-    return try? JSONDecoder().decode(StepOutput.self, from: data)
+    return try? JSONDecoder().decode(MethodOutput.self, from: data)
   }
 
   /// Stores `output` (atomically); failures to write the cache never fail the render.
-  func store(_ output: StepOutput, key: String) {
+  func store(_ output: MethodOutput, key: String) {
     guard enabled else { return }
     let fileManager = FileManager.default
     do {
