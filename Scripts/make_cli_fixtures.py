@@ -14,12 +14,13 @@ from onnx import TensorProto, helper, numpy_helper
 out = pathlib.Path(__file__).resolve().parent.parent / "Tests" / "CLITests" / "Fixtures"
 out.mkdir(parents=True, exist_ok=True)
 
-# A valid model whose second node uses an op ConvLens does not support (Erf).
+# A valid model whose second node uses an op ConvLens does not support (Hardmax; it was Erf until the
+# transformer ops made Erf supported).
 rng = np.random.default_rng(0)
 weights = numpy_helper.from_array(rng.standard_normal((4, 3, 3, 3)).astype(np.float32), "w")
 graph = helper.make_graph(
     [helper.make_node("Conv", ["input", "w"], ["features"], name="stem", pads=[1, 1, 1, 1]),
-     helper.make_node("Erf", ["features"], ["logits"], name="mystery_activation")],
+     helper.make_node("Hardmax", ["features"], ["logits"], name="mystery_activation")],
     "unsupported", [helper.make_tensor_value_info("input", TensorProto.FLOAT, [1, 3, 8, 8])],
     [helper.make_tensor_value_info("logits", TensorProto.FLOAT, [1, 4, 8, 8])], [weights])
 model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])

@@ -9,7 +9,9 @@ by its own kernel; those outputs are the independent reference the Swift engine 
 Synthetic and seeded: each case draws from numpy's default_rng(crc32(case name)), so adding a case never
 changes another. CI never runs this; its outputs are committed. Regenerate with:
     python3 Scripts/make_op_fixtures.py            (needs: pip install onnx onnxruntime numpy)
-The cases live in Scripts/op_fixture_cases.py (single ops) and Scripts/op_fixture_networks.py (networks).
+The cases live in Scripts/op_fixture_cases.py and op_fixture_cases_transformers.py (single ops) and
+Scripts/op_fixture_networks.py and op_fixture_networks_transformers.py (networks; the latter traced at batch 1 and
+run at batch 3, onnxruntime one item at a time).
 """
 import json
 import pathlib
@@ -81,7 +83,8 @@ class GraphBuilder:
 
 class Case:
     def __init__(self, name, op, description, x_shape, build, opset=17, tolerance=DEFAULT_TOLERANCE,
-                 x_scale=1.0, x_offset=0.0, seed_name=None, external_data=False, declare_output_shapes=True):
+                 x_scale=1.0, x_offset=0.0, seed_name=None, external_data=False, declare_output_shapes=True,
+                 run_batch=None, dynamic_batch=False):
         self.name, self.op, self.description = name, op, description
         self.x_shape, self.build, self.opset, self.tolerance = list(x_shape), build, opset, tolerance
         self.x_scale, self.x_offset = x_scale, x_offset
@@ -90,6 +93,11 @@ class Case:
         # False where onnx's shape inference disagrees with onnxruntime (ceil_mode windows starting in the
         # end padding): the output then gets symbolic dimensions, else check_model rejects it.
         self.declare_output_shapes = declare_output_shapes
+        # run_batch: the model is built (and declares its input) at x_shape's batch of 1, as torch traces it, but the
+        # fixture input has run_batch items; onnxruntime runs them one at a time, ConvLens all at once.
+        self.run_batch = run_batch
+        # dynamic_batch: the input's batch dimension is symbolic ("N"), as with torch's dynamic_axes.
+        self.dynamic_batch = dynamic_batch
 
 
 def ir_version_for(opset):
@@ -100,7 +108,8 @@ def ir_version_for(opset):
 
 def build_model(case):
     rng = np.random.default_rng(zlib.crc32(case.seed_name.encode()))
-    x = (rng.normal(0.0, 1.0, size=case.x_shape) * case.x_scale + case.x_offset).astype(np.float32)
+    shape = [case.run_batch] + case.x_shape[1:] if case.run_batch else case.x_shape
+    x = (rng.normal(0.0, 1.0, size=shape) * case.x_scale + case.x_offset).astype(np.float32)
     graph = GraphBuilder(rng)
     outputs = case.build(graph, "x")
     outputs = [outputs] if isinstance(outputs, str) else list(outputs)
@@ -113,12 +122,15 @@ def build_model(case):
     return x, graph, out_names
 
 
-def run_onnxruntime(path, x):
+def run_onnxruntime(path, x, one_at_a_time=False):
     options = ort.SessionOptions()
     options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_DISABLE_ALL
     options.log_severity_level = 3  # the *_ceil_drop_last cases warn that onnx shape inference expected 6x7
     options.intra_op_num_threads = 1
     session = ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
+    if one_at_a_time:
+        items = [session.run(None, {"x": x[i:i + 1]}) for i in range(len(x))]
+        return [np.concatenate([item[k] for item in items]) for k in range(len(items[0]))]
     return session.run(None, {"x": x})
 
 
@@ -126,8 +138,10 @@ def write_case(case):
     x, graph, out_names = build_model(case)
     shapeless = [helper.make_tensor_value_info(n, TensorProto.FLOAT, None) for n in out_names]
 
+    declared = (["N"] + case.x_shape[1:]) if case.dynamic_batch else case.x_shape
+
     def make(outputs):
-        g = helper.make_graph(graph.nodes, case.name, [helper.make_tensor_value_info("x", TensorProto.FLOAT, list(x.shape))],
+        g = helper.make_graph(graph.nodes, case.name, [helper.make_tensor_value_info("x", TensorProto.FLOAT, declared)],
                               outputs, initializer=graph.initializers)
         m = helper.make_model(g, opset_imports=[helper.make_opsetid("", case.opset)],
                               producer_name="ConvLens make_op_fixtures.py", ir_version=ir_version_for(case.opset))
@@ -136,11 +150,15 @@ def write_case(case):
     # First pass: run without output shapes, then write the final model with the shapes onnxruntime produced.
     probe = OPS_DIR / f"{case.name}.probe.onnx"
     onnx.save(make(shapeless), probe)
-    first = run_onnxruntime(probe, x)
+    first = run_onnxruntime(probe, x, one_at_a_time=bool(case.run_batch))
     probe.unlink()
-    model = make([helper.make_tensor_value_info(n, TensorProto.FLOAT, list(y.shape) if case.declare_output_shapes
-                                                  else [f"{n}_d{i}" for i in range(y.ndim)])
-                  for n, y in zip(out_names, first)])
+    def declared_output(n, y):
+        if not case.declare_output_shapes:
+            return [f"{n}_d{i}" for i in range(y.ndim)]
+        if case.run_batch or case.dynamic_batch:  # the batch of the outputs follows the input's
+            return ["N" if case.dynamic_batch else 1] + list(y.shape[1:])
+        return list(y.shape)
+    model = make([helper.make_tensor_value_info(n, TensorProto.FLOAT, declared_output(n, y)) for n, y in zip(out_names, first)])
     onnx.checker.check_model(model, full_check=True)
     path = OPS_DIR / f"{case.name}.onnx"
     if case.external_data:
@@ -157,7 +175,7 @@ def write_case(case):
         onnx.checker.check_model(str(path))
     else:
         onnx.save(model, path)
-    outputs = run_onnxruntime(path, x)
+    outputs = run_onnxruntime(path, x, one_at_a_time=bool(case.run_batch))
     for y0, y in zip(first, outputs):
         if y.dtype != np.float32 or not np.array_equal(y0, y):
             raise SystemExit(f"{case.name}: onnxruntime output is {y.dtype} or differs between runs")
@@ -195,7 +213,8 @@ def check_shared_seeds(cases):
 def main():
     sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
     from op_fixture_cases import all_cases
-    cases = all_cases(Case)
+    from op_fixture_cases_transformers import all_transformer_cases
+    cases = all_cases(Case) + all_transformer_cases(Case)
     names = [c.name for c in cases]
     duplicates = {n for n in names if names.count(n) > 1}
     if duplicates:

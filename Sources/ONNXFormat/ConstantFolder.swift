@@ -10,20 +10,22 @@ struct ConstantFolder {
   let limits: ONNXLoadLimits
 
   /// Ops that may be folded (default domain only).
-  static let foldableOps: Set<String> = [
+  static let foldableOps: Set<String> = Set([
     "Identity", "Constant", "Shape", "Size", "Gather", "Unsqueeze", "Squeeze", "Concat", "Cast",
     "ConstantOfShape", "Range", "Reshape", "Flatten", "Slice", "Expand", "Add", "Sub", "Mul", "Div",
-    "Equal", "Where",
-  ]
+    "Equal", "Where", "Transpose", "Tile", "ScatterND", "ReduceSum", "ReduceProd", "ReduceMax", "ReduceMin",
+    "ReduceMean", "Dropout", "GatherND", "Clip", "CumSum", "BatchNormalization",
+  ]).union(FoldMathOps.unaryOps).union(FoldMathOps.binaryOps).union(FoldMathOps.variadicOps)
 
   /// The nodes that could not be folded, in their given (topological) order. The outputs of
   /// folded nodes are added to `constants`.
   func fold(_ nodes: [ONNXNode], constants: inout [String: ONNXConstant], valueShapes: [String: [Int?]]) throws -> [ONNXNode] {
+    let knownShape = { (name: String) -> [Int]? in
+      valueShapes[name].flatMap { dims in dims.allSatisfy { $0 != nil } ? dims.compactMap { $0 } : nil }
+    }
     var remaining: [ONNXNode] = []
     for node in nodes {
-      guard let results = try evaluate(node, constants: constants, valueShapes: valueShapes),
-        results.count >= node.outputs.filter({ !$0.isEmpty }).count
-      else {
+      guard let results = try evaluate(node, constants: constants, shape: knownShape) else {
         remaining.append(node)
         continue
       }
@@ -34,13 +36,13 @@ struct ConstantFolder {
     return remaining
   }
 
-  /// The node's outputs when it can be folded, nil when it stays a node.
-  private func evaluate(_ node: ONNXNode, constants: [String: ONNXConstant], valueShapes: [String: [Int?]]) throws -> [ONNXConstant]? {
+  /// The node's outputs when it can be folded (every output it names), nil when it stays a node.
+  /// `shape` gives the fully known shape of a non-constant tensor, for `Shape`.
+  func evaluate(_ node: ONNXNode, constants: [String: ONNXConstant], shape: (String) -> [Int]?) throws -> [ONNXConstant]? {
     guard node.domain.isEmpty, Self.foldableOps.contains(node.opType) else { return nil }
     if node.opType == "Shape", let input = node.inputs.first {
-      // Shape needs only the dims: from a constant, or from a fully known declared shape.
-      let declared = valueShapes[input].flatMap { dims in dims.allSatisfy { $0 != nil } ? dims.compactMap { $0 } : nil }
-      guard let dims = constants[input]?.shape ?? declared else { return nil }
+      // Shape needs only the dims: from a constant, or from a fully known shape.
+      guard let dims = constants[input]?.shape ?? shape(input) else { return nil }
       return [FoldShapeOps.shape(node, dims: dims)]
     }
     var inputs: [ONNXConstant?] = []
@@ -54,7 +56,13 @@ struct ConstantFolder {
       }
     }
     do {
-      return try Self.apply(node, inputs, limit: limits.maxElements).map { [$0] }
+      if node.opType == "BatchNormalization" {  // the one folded op with several outputs
+        let results = try FoldMathOps.batchNormalization(node, inputs.compactMap { $0 })
+        return results.count >= node.outputs.filter({ !$0.isEmpty }).count ? results : nil
+      }
+      guard let result = try Self.apply(node, inputs, limit: limits.maxElements),
+            node.outputs.filter({ !$0.isEmpty }).count <= 1 else { return nil }
+      return [result]
     } catch let error as FoldingError {
       throw ONNXFormatError(.foldingFailed(node: node.name, opType: node.opType, reason: error.reason))
     }
@@ -86,24 +94,36 @@ struct ConstantFolder {
     case "Slice":
       return try FoldShapeOps.slice(data: input(0), starts: input(1), ends: input(2), axes: optional(3), steps: optional(4))
     case "Expand": return try FoldShapeOps.expand(data: input(0), shape: input(1), limit: limit)
-    case "Add", "Sub", "Mul", "Div": return try FoldValueOps.integerArithmetic(node.opType, input(0), input(1), limit: limit)
+    case "Add", "Sub", "Mul", "Div":
+      let (a, b) = (try input(0), try input(1))
+      if a.isInteger && b.isInteger { return try FoldValueOps.integerArithmetic(node.opType, a, b, limit: limit) }
+      return try FoldMathOps.floatArithmetic(node.opType, a, b, limit: limit)
     case "Equal": return try FoldValueOps.equal(input(0), input(1), limit: limit)
     case "Where": return try FoldValueOps.select(condition: input(0), input(1), input(2), limit: limit)
+    case "Transpose": return try FoldShapeOps.transpose(node, data: input(0))
+    case "Tile": return try FoldShapeOps.tile(data: input(0), repeats: input(1), limit: limit)
+    case "ScatterND": return try FoldShapeOps.scatterND(node, data: input(0), indices: input(1), updates: input(2))
+    case "ReduceSum", "ReduceProd", "ReduceMax", "ReduceMin", "ReduceMean":
+      return try FoldMathOps.reduce(node, input(0), axes: optional(1))
+    case "GatherND": return try FoldShapeOps.gatherND(node, data: input(0), indices: input(1), limit: limit)
+    case "Clip": return try FoldMathOps.clip(input(0), low: optional(1), high: optional(2))
+    case "CumSum": return try FoldMathOps.cumulativeSum(node, input(0), axis: input(1))
+    case "Dropout": return try input(0)  // inference: the identity (its mask output is never folded)
+    case let op where FoldMathOps.unaryOps.contains(op): return FoldMathOps.unary(op, try input(0))
+    case let op where FoldMathOps.binaryOps.contains(op): return try FoldMathOps.binary(node, input(0), input(1), limit: limit)
+    case let op where FoldMathOps.variadicOps.contains(op):
+      return try FoldMathOps.variadic(op, inputs.indices.map { try input($0) }, limit: limit)
     default: return nil
     }
   }
 }
 
 extension ONNXGraph {
-  /// The graph folded again with more tensor shapes known (e.g. inferred by the engine for the
-  /// activations that feed `Shape` nodes): `Shape` of those tensors and everything computed from
-  /// it become constants.
-  public func refolded(knownShapes: [String: [Int]], limits: ONNXLoadLimits = .default) throws -> ONNXGraph {
-    var graph = self
-    for (name, dims) in knownShapes { graph.valueShapes[name] = dims.map { Optional($0) } }
-    var constants = graph.constants
-    graph.nodes = try ConstantFolder(limits: limits).fold(graph.nodes, constants: &constants, valueShapes: graph.valueShapes)
-    graph.constants = constants
-    return graph
+  /// The outputs of `node` when it can be evaluated at load time: every input is a constant, or it
+  /// is `Shape` of a tensor whose shape `shape` knows (the importer infers activation shapes as it
+  /// builds the network, so `Shape -> Gather -> Concat -> Reshape` chains fold too). nil: a run-time node.
+  public static func foldedOutputs(of node: ONNXNode, constants: [String: ONNXConstant], limits: ONNXLoadLimits = .default,
+                                   shape: (String) -> [Int]?) throws -> [ONNXConstant]? {
+    try ConstantFolder(limits: limits).evaluate(node, constants: constants, shape: shape)
   }
 }

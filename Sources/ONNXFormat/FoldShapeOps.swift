@@ -1,5 +1,6 @@
 // Constant folding of the ops that rearrange elements or compute shapes (ONNX operator spec,
-// opsets 13-21): Shape, Size, Gather, Unsqueeze, Squeeze, Concat, Reshape, Flatten, Slice, Expand.
+// opsets 13-21): Shape, Size, Gather, Unsqueeze, Squeeze, Concat, Reshape, Flatten, Slice, Expand,
+// Transpose, Tile, ScatterND.
 // Each takes the node (for attributes) and its constant inputs and returns its outputs.
 
 enum FoldShapeOps {
@@ -176,5 +177,94 @@ enum FoldShapeOps {
     let shape = try ConstantIndexing.broadcastShape([data.shape, requested.intValues])
     _ = try ConstantIndexing.checkedCount(shape, limit: limit)
     return data.picking(ConstantIndexing.broadcastIndices(from: data.shape, to: shape), shape: shape)
+  }
+
+  /// Transpose(data), perm attribute (default: reversed axes): output axis i is input axis perm[i].
+  static func transpose(_ node: ONNXNode, data: ONNXConstant) throws -> ONNXConstant {
+    let rank = data.shape.count
+    let perm = node.intsAttribute("perm") ?? Array((0..<rank).reversed())
+    guard perm.count == rank, Set(perm) == Set(0..<rank) else { throw FoldingError("perm \(perm) is not a permutation of \(rank) axes") }
+    let strides = ConstantIndexing.strides(of: data.shape)
+    return data.picking(ConstantIndexing.flatIndices(shape: perm.map { data.shape[$0] }, strides: perm.map { strides[$0] }),
+                        shape: perm.map { data.shape[$0] })
+  }
+
+  /// Tile(data, repeats): out.shape[i] = shape[i] · repeats[i], out[j] = data[j mod shape] per axis.
+  static func tile(data: ONNXConstant, repeats: ONNXConstant, limit: Int) throws -> ONNXConstant {
+    let counts = repeats.intValues
+    guard counts.count == data.shape.count, counts.allSatisfy({ $0 >= 0 }) else {
+      throw FoldingError("repeats \(counts) do not fit data of shape \(data.shape)")
+    }
+    let shape = try zip(data.shape, counts).map { dim, times -> Int in
+      let (product, overflow) = dim.multipliedReportingOverflow(by: times)
+      guard !overflow else { throw FoldingError("repeats \(counts) overflow the shape \(data.shape)") }
+      return product
+    }
+    let count = try ConstantIndexing.checkedCount(shape, limit: limit)
+    let strides = ConstantIndexing.strides(of: data.shape), outStrides = ConstantIndexing.strides(of: shape)
+    let indices = (0..<count).map { flat in
+      data.shape.indices.reduce(0) { offset, axis in offset + (flat / outStrides[axis] % shape[axis]) % data.shape[axis] * strides[axis] }
+    }
+    return data.picking(indices, shape: shape)
+  }
+
+  /// ScatterND(data, indices, updates), reduction none or add: each index tuple of the last axis of
+  /// `indices` (negative from the end) receives its slice of `updates`.
+  static func scatterND(_ node: ONNXNode, data: ONNXConstant, indices: ONNXConstant, updates: ONNXConstant) throws -> ONNXConstant {
+    let reduction = node.stringAttribute("reduction") ?? "none"
+    guard reduction == "none" || reduction == "add" else { throw FoldingError("reduction '\(reduction)' is not supported (none, add)") }
+    guard let k = indices.shape.last, k <= data.shape.count else {
+      throw FoldingError("indices of shape \(indices.shape) do not fit data of shape \(data.shape)")
+    }
+    let expected = Array(indices.shape.dropLast()) + Array(data.shape[k...])
+    guard updates.shape == expected else { throw FoldingError("updates have shape \(updates.shape), expected \(expected)") }
+    let strides = ConstantIndexing.strides(of: data.shape), slice = data.shape[k...].reduce(1, *)
+    let tuples = indices.intValues
+    var floats = data.floatValues, ints = data.int64Values
+    let newFloats = updates.floatValues, newInts = updates.int64Values
+    for tuple in 0..<(k == 0 ? 0 : tuples.count / k) {
+      var base = 0
+      for axis in 0..<k {
+        let index = tuples[tuple * k + axis], dim = data.shape[axis]
+        guard index >= -dim, index < dim else { throw FoldingError("index \(index) is out of range for axis \(axis) of size \(dim)") }
+        base += (index < 0 ? index + dim : index) * strides[axis]
+      }
+      for j in 0..<slice {
+        let u = tuple * slice + j
+        floats[base + j] = reduction == "add" ? floats[base + j] + newFloats[u] : newFloats[u]
+        ints[base + j] = reduction == "add" ? ints[base + j] &+ newInts[u] : newInts[u]
+      }
+    }
+    return data.isInteger ? ONNXConstant(shape: data.shape, int64s: ints) : ONNXConstant(shape: data.shape, floats: floats)
+  }
+
+  /// GatherND(data, indices), batch_dims b: each index tuple of the last axis of `indices` (k values,
+  /// negative from the end) picks data[batch…, i₁, …, i_k, :]; out.shape = indices.shape[..<-1] + data.shape[b+k...].
+  static func gatherND(_ node: ONNXNode, data: ONNXConstant, indices: ONNXConstant, limit: Int) throws -> ONNXConstant {
+    let b = node.intAttribute("batch_dims") ?? 0
+    guard let k = indices.shape.last, b >= 0, b < indices.shape.count, b + k <= data.shape.count,
+          Array(data.shape[..<b]) == Array(indices.shape[..<b]) else {
+      throw FoldingError("indices of shape \(indices.shape) (batch_dims \(b)) do not fit data of shape \(data.shape)")
+    }
+    let shape = Array(indices.shape.dropLast()) + Array(data.shape[(b + k)...])
+    _ = try ConstantIndexing.checkedCount(shape, limit: limit)
+    let strides = ConstantIndexing.strides(of: data.shape), slice = data.shape[(b + k)...].reduce(1, *)
+    let batchCount = data.shape[..<b].reduce(1, *), batchStride = b == 0 ? 0 : strides[b - 1]
+    let tuplesPerBatch = indices.shape[b..<(indices.shape.count - 1)].reduce(1, *)
+    let values = indices.intValues
+    var picks: [Int] = []
+    picks.reserveCapacity(shape.reduce(1, *))
+    for batch in 0..<batchCount {
+      for tuple in 0..<tuplesPerBatch {
+        var base = batch * batchStride
+        for axis in 0..<k {
+          let index = values[(batch * tuplesPerBatch + tuple) * k + axis], dim = data.shape[b + axis]
+          guard index >= -dim, index < dim else { throw FoldingError("index \(index) is out of range for axis \(b + axis) of size \(dim)") }
+          base += (index < 0 ? index + dim : index) * strides[b + axis]
+        }
+        picks.append(contentsOf: base..<(base + slice))
+      }
+    }
+    return data.picking(picks, shape: shape)
   }
 }

@@ -58,6 +58,17 @@ enum TensorElementType: Int32, Sendable {
   }
 }
 
+/// What ONNX Cast makes of a tensor, by its `to` type code.
+public enum CastKind: Sendable, Equatable {
+  case floating, integer, bool
+
+  /// nil for codes that are neither a floating, integer nor bool type (strings, complex, unknown).
+  public init?(typeCode code: Int) {
+    guard let floating = TensorElementType.castsToFloat(code: code) else { return nil }
+    self = floating ? .floating : (code == Int(TensorElementType.bool.rawValue) ? .bool : .integer)
+  }
+}
+
 /// IEEE 754 binary16 bits to Float32. Exact: every half value is representable in Float32.
 /// Layout (IEEE 754-2008): 1 sign bit, 5 exponent bits (bias 15), 10 mantissa bits.
 @inline(__always)

@@ -1,14 +1,23 @@
 import Engine
 import ONNXFormat
 
-/// One node being imported, with typed access to its attributes and constant inputs.
+/// One node being imported, with typed access to its attributes, its constant inputs (initializers
+/// and everything folded so far) and the inferred shapes of its inputs.
 struct NodeContext {
   let node: ONNXNode
   let graph: ONNXGraph
-  /// Batch size the model file declares for its input (-1 when symbolic).
-  let declaredBatch: Int
+  let constants: [String: ONNXConstant]
+  let tracking: BatchTracking
+  /// Which of a reshape's possible batch dimensions to take (0: the preferred one).
+  var batchChoice: Int = 0
 
   var opset: Int { graph.opsetVersion }
+
+  /// The shape of input `index` at the declared batch, inferred while building.
+  func inputShape(_ index: Int) throws -> [Int] {
+    guard let name = inputName(index), let shape = tracking.shapes0[name] else { throw error("the shape of input \(index) is unknown") }
+    return shape
+  }
 
   func error(_ message: String) -> ONNXImportError {
     ONNXImportError("node '\(node.name)' (\(node.opType)): \(message)")
@@ -22,7 +31,7 @@ struct NodeContext {
   /// Input `index`, which must be a constant (weights, shapes, axes).
   func constant(_ index: Int, _ what: String) throws -> ONNXConstant {
     guard let name = inputName(index) else { throw error("missing input \(index) (\(what))") }
-    guard let value = graph.constants[name] else {
+    guard let value = constants[name] else {
       throw error("\(what) ('\(name)') must be a constant (an initializer or foldable at load time)")
     }
     return value

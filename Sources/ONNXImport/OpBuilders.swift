@@ -20,11 +20,25 @@ enum OpBuilders {
     "Flatten": unary { Reshape(.flatten(axis: $0.int("axis", default: 1))) },
     "Reshape": reshape, "Transpose": unary { Transpose(permutation: $0.ints("perm")) },
     "Concat": { BuiltOp(op: Concat(axis: $0.int("axis", default: 0)), inputs: $0.node.inputs.filter { !$0.isEmpty }) },
-    "Split": split, "Slice": slice, "Pad": pad, "ReduceMean": reduceMean,
-    "Softmax": unary { Softmax(axis: $0.int("axis", default: -1)) },
-    "LogSoftmax": unary { Softmax(axis: $0.int("axis", default: -1), logarithmic: true) },
+    "Split": split, "Slice": slice, "Pad": pad,
+    "ReduceMean": reduce(.mean), "ReduceSum": reduce(.sum), "ReduceMax": reduce(.max), "ReduceMin": reduce(.min),
+    "ReduceL1": reduce(.l1), "ReduceL2": reduce(.l2), "ReduceSumSquare": reduce(.sumSquare),
+    "Softmax": softmax(logarithmic: false), "LogSoftmax": softmax(logarithmic: true),
     "Dropout": unary { _ in Identity(typeName: "Dropout") }, "Identity": unary { _ in Identity() },
-    "LRN": lrn,
+    "LRN": lrn, "LayerNormalization": layerNormalization, "InstanceNormalization": instanceNormalization,
+    "Erf": unary { _ in Erf() }, "Gelu": gelu, "Sqrt": unary { _ in Sqrt() }, "Exp": unary { _ in Exp() },
+    "Log": unary { _ in Log() }, "Abs": unary { _ in Abs() }, "Neg": unary { _ in Neg() },
+    "Reciprocal": unary { _ in Reciprocal() }, "Softplus": unary { _ in Softplus() },
+    "Ceil": unary { _ in Rounding(.ceil) }, "Floor": unary { _ in Rounding(.floor) },
+    "Round": unary { _ in Rounding(.round) }, "Sign": unary { _ in Rounding(.sign) },
+    "Pow": binary(.pow), "Mod": mod, "Min": variadic(.min, "Min"), "Max": variadic(.max, "Max"), "Sum": variadic(.add, "Sum"),
+    "Equal": comparison(.equal), "Less": comparison(.less), "LessOrEqual": comparison(.lessOrEqual),
+    "Greater": comparison(.greater), "GreaterOrEqual": comparison(.greaterOrEqual),
+    "And": comparison(.and), "Or": comparison(.or), "Xor": comparison(.xor),
+    "Not": unary { _ in Not() }, "Where": whereBuilder, "Cast": cast,
+    "Expand": expand, "Squeeze": squeeze, "Unsqueeze": unsqueeze, "Gather": gather, "Tile": tile,
+    "ScatterND": scatterND, "Resize": resize, "Sin": unary { _ in Trigonometric(.sin) }, "Cos": unary { _ in Trigonometric(.cos) },
+    "Einsum": einsum,
   ]
 
   /// An op on the first input only.
@@ -41,8 +55,9 @@ enum OpBuilders {
 
   static let conv: Builder = { context in
     let weights = try context.constant(1, "weights")
+    if weights.shape.count == 3 { return try conv1D(context, weights) }
     guard weights.shape.count == 4 else {
-      throw context.error("only 2-D convolutions are supported (weights \(weights.shape))")
+      throw context.error("only 1-D and 2-D convolutions are supported (weights \(weights.shape))")
     }
     if let kernel = context.ints("kernel_shape"), kernel != Array(weights.shape[2...3]) {
       throw context.error("kernel_shape \(kernel) does not match the weights \(weights.shape)")
@@ -51,6 +66,26 @@ enum OpBuilders {
     let op = try Conv(weights: Tensor(weights), bias: bias, strides: try context.pair("strides"),
                       dilations: try context.pair("dilations"), padding: try context.padding(),
                       group: context.int("group", default: 1))
+    return BuiltOp(op: op, inputs: [try context.activation()])
+  }
+
+  /// A 1-D Conv (weights [M, C/group, k]): pads [begin, end], one stride and dilation.
+  static func conv1D(_ context: NodeContext, _ weights: ONNXConstant) throws -> BuiltOp {
+    let padding: Conv.Padding
+    switch context.node.stringAttribute("auto_pad") ?? "NOTSET" {
+    case "NOTSET", "":
+      let pads = context.ints("pads") ?? [0, 0]
+      guard pads.count == 2, pads.allSatisfy({ $0 >= 0 }) else { throw context.error("pads \(pads) must be two non-negative numbers for a 1-D Conv") }
+      padding = .explicit(begin: [pads[0]], end: [pads[1]])
+    case "SAME_UPPER": padding = .sameUpper
+    case "SAME_LOWER": padding = .sameLower
+    case "VALID": padding = .valid
+    case let other: throw context.error("unknown auto_pad '\(other)' (expected NOTSET, SAME_UPPER, SAME_LOWER or VALID)")
+    }
+    let stride = context.ints("strides") ?? [1], dilation = context.ints("dilations") ?? [1]
+    guard stride.count == 1, dilation.count == 1 else { throw context.error("strides \(stride) and dilations \(dilation) must have one value for a 1-D Conv") }
+    let op = try Conv1D(weights: Tensor(weights), bias: try context.optionalConstant(2, "bias")?.floatValues, stride: stride[0],
+                        dilation: dilation[0], padding: padding, group: context.int("group", default: 1))
     return BuiltOp(op: op, inputs: [try context.activation()])
   }
 

@@ -2,15 +2,45 @@ import Engine
 import ONNXFormat
 
 /// Builders for the shape and data-movement ops, whose shape arguments moved from attributes to
-/// constant inputs across opsets (Split 13/18, ReduceMean 18, Slice 10, Pad 11).
+/// constant inputs across opsets (Split 13/18, Reduce* 13/18, Slice 10, Pad 11, Squeeze/Unsqueeze 13).
 extension OpBuilders {
+  /// torch's exporters write the traced batch size into view/reshape targets ([1, 1280],
+  /// [1, 197, 3, 3, 64]); the dimension that holds the batch, found by shape inference
+  /// (`BatchTracking.reshapeTargets`, the `batchChoice`-th candidate), becomes −1 so it follows the
+  /// input's batch.
   static let reshape: Builder = { context in
-    let shape = try context.constant(1, "shape").intValues
-    // torch's exporters write the traced batch size into view/reshape targets ([1, 1280]);
-    // when it equals the declared batch, the first dimension follows the actual input batch.
-    let batchFromInput = context.declaredBatch >= 1 && shape.count >= 2 && shape[0] == context.declaredBatch
-    let op = Reshape(.shape(shape, allowZero: context.int("allowzero", default: 0) != 0), batchFromInput: batchFromInput)
-    return BuiltOp(op: op, inputs: [try context.activation()])
+    let requested = try context.constant(1, "shape").intValues
+    let allowZero = context.int("allowzero", default: 0) != 0
+    let x = try context.activation()
+    do {
+      let candidates = try context.tracking.reshapeTargets(requested, allowZero: allowZero, input: x)
+      if !candidates.isEmpty {
+        let following = candidates[min(context.batchChoice, candidates.count - 1)]
+        return BuiltOp(op: Reshape(.shape(following.target, allowZero: true)), inputs: [x], batchAxis: following.batch,
+                       batchCandidates: candidates.count)
+      }
+    } catch let error as EngineError {
+      throw context.error("\(error.description) (input shape \((try? context.inputShape(0)) ?? []))")
+    }
+    return BuiltOp(op: Reshape(.shape(requested, allowZero: allowZero)), inputs: [x])
+  }
+
+  /// Squeeze: axes from input 1 (opset 13+) or the attribute; without axes every size-1 axis of the
+  /// traced shape except the batch (a batch of 1 is not squeezed away).
+  static let squeeze: Builder = { context in
+    let x = try context.activation()
+    var axes = try context.opset >= 13 ? context.optionalConstant(1, "axes")?.intValues : context.ints("axes")
+    if axes == nil, let shape = context.tracking.shapes0[x] {
+      let batch = context.tracking.batchAxes[x]?.axis
+      axes = shape.indices.filter { shape[$0] == 1 && $0 != batch }
+    }
+    return BuiltOp(op: Reshape(.squeeze(axes: axes)), inputs: [x])
+  }
+
+  static let unsqueeze: Builder = { context in
+    let axes = try context.opset >= 13 ? context.constant(1, "axes").intValues : context.ints("axes")
+    guard let axes else { throw context.error("axes are required") }
+    return BuiltOp(op: Reshape(.unsqueeze(axes: axes)), inputs: [try context.activation()])
   }
 
   static let split: Builder = { context in
@@ -38,9 +68,7 @@ extension OpBuilders {
     let value = try context.optionalConstant(2, "constant_value")?.floatValues.first ?? 0
     if let axes = try context.optionalConstant(3, "axes")?.intValues {
       // Expand per-axis pads to all axes; needs the rank, known from the declared shapes.
-      guard let rank = context.graph.valueShapes[try context.activation()]?.count else {
-        throw context.error("Pad with 'axes' needs the input's rank, which the model does not declare")
-      }
+      let rank = try context.inputShape(0).count
       var full = [Int](repeating: 0, count: 2 * rank)
       for (i, axis) in axes.enumerated() {
         let a = axis < 0 ? axis + rank : axis
@@ -53,13 +81,20 @@ extension OpBuilders {
     return BuiltOp(op: Pad(mode: mode, pads: pads, value: value), inputs: [try context.activation()])
   }
 
-  static let reduceMean: Builder = { context in
-    let axes = context.opset >= 18 ? try context.optionalConstant(1, "axes")?.intValues : context.ints("axes")
-    let keepDims = context.int("keepdims", default: 1) != 0
-    if (axes ?? []).isEmpty && context.int("noop_with_empty_axes", default: 0) != 0 {
-      return BuiltOp(op: Identity(typeName: "ReduceMean"), inputs: [try context.activation()])
+  /// Reduce*: axes from input 1 (ReduceSum from opset 13, the others from 18) or the attribute;
+  /// none means all axes, or the identity with noop_with_empty_axes.
+  static func reduce(_ kind: Reduce.Kind) -> Builder {
+    { context in
+      let axesAsInput = context.opset >= (kind == .sum ? 13 : 18)
+      let axes = axesAsInput ? try context.optionalConstant(1, "axes")?.intValues : context.ints("axes")
+      let keepDims = context.int("keepdims", default: 1) != 0
+      if (axes ?? []).isEmpty && context.int("noop_with_empty_axes", default: 0) != 0 {
+        return BuiltOp(op: Identity(typeName: kind.rawValue), inputs: [try context.activation()])
+      }
+      let resolved = (axes ?? []).isEmpty ? nil : axes
+      let op = kind == .mean ? ReduceMean(axes: resolved, keepDims: keepDims) : Reduce(kind, axes: resolved, keepDims: keepDims)
+      return BuiltOp(op: op, inputs: [try context.activation()])
     }
-    return BuiltOp(op: ReduceMean(axes: (axes ?? []).isEmpty ? nil : axes, keepDims: keepDims), inputs: [try context.activation()])
   }
 
   static let lrn: Builder = { context in

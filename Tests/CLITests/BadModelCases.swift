@@ -54,7 +54,7 @@ enum BadModelCases {
       BadModels.conv { graph in graph.output = [BadModels.valueInfo("ghost", [1, 2])] }
     },
     BadInputCase("ONNX unsupported op names node, op, opset and the supported list",
-                 mentions: ["mystery_activation", "'Erf'", "opset 17", "supported ops", "Conv"]) { _ in
+                 mentions: ["mystery_activation", "'Hardmax'", "opset 17", "supported ops", "Conv"]) { _ in
       predict(CLI.fixture("unsupported-op.onnx"))
     },
     row("ONNX external data escaping the model folder", "escape.onnx", mentions: ["'w'", "outside the model's folder"]) {

@@ -69,7 +69,9 @@ struct OpCase: Sendable, CustomTestStringConvertible, CustomStringConvertible {
     [single(name, input, sampling, op), single(name, input, sampling, blocked: true, op)]
   }
 
-  static var all: [OpCase] { convolutionAndPooling + linearAlgebra + arithmetic + dataMovement + activations + normalization }
+  static var all: [OpCase] {
+    convolutionAndPooling + linearAlgebra + arithmetic + dataMovement + activations + normalization + transformerOps
+  }
 }
 
 @Suite("Finite-difference gradient check of every op")

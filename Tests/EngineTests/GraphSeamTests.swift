@@ -77,6 +77,40 @@ struct GraphSeamTests {
     for op in plain { #expect(op.traits.isEmpty, "\(op.typeName)") }
   }
 
+  @Test("the ops of modern CNNs and transformers declare their traits")
+  func transformerOpTraits() throws {
+    let pointwise: [any Op] = [
+      Erf(), Gelu(), Gelu(approximation: .tanh), Sqrt(), Exp(), Abs(), Neg(), Log(), Reciprocal(), Softplus(),
+      Rounding(.ceil), Rounding(.sign), Trigonometric(.sin), BinaryArithmetic(.pow), BinaryArithmetic(.min),
+      BinaryArithmetic(.mod), Where(), Not(), Comparison(.equal), Comparison(.less), Cast(to: .integer), Cast(to: .bool),
+    ]
+    for op in pointwise { #expect(op.traits == .pointwise, "\(op.typeName)") }
+    #expect(Cast(to: .float).traits == .identity)  // float → float: the values unchanged, as Identity
+    for op in [Reshape(.squeeze(axes: [1])), Reshape(.squeeze(axes: nil)), Reshape(.unsqueeze(axes: [0]))] {
+      #expect(op.traits == .shapeOnly, "\(op.typeName)")
+    }
+    // A feature normalisation normalises each position's feature vector over the last axis only.
+    #expect(LayerNormalization(axis: -1, scale: Tensor(shape: [4], values: [1, 1, 1, 1]), bias: nil).traits == .featureNormalisation)
+    #expect(LayerNormalization(axis: 1, scale: Tensor(shape: [4], values: [1, 1, 1, 1]), bias: nil).traits.isEmpty)
+    #expect(try InstanceNormalization(scale: [1, 1], bias: [0, 0]).traits.isEmpty)  // per channel over space
+    #expect(Reduce(.max, axes: [2, 3], keepDims: true).traits == .globalMaxPool)
+    #expect(Reduce(.max, axes: [-1, -2], keepDims: false).traits == .globalMaxPool)
+    #expect(ReduceMean(axes: [2, 3], keepDims: false).traits == .globalAveragePool)
+    #expect(Reduce(.max, axes: [1], keepDims: true).traits.isEmpty && Reduce(.sum, axes: [2, 3], keepDims: true).traits.isEmpty)
+    // Attention probabilities [N, heads, T, T] over the keys: axis −1 (the importer writes 3 as −1).
+    #expect(Softmax(axis: -1).traits.contains(.softmaxOverLastAxis) && !Softmax(axis: 2).traits.contains(.softmaxOverLastAxis))
+    #expect(Softmax(axis: -1, coercedTo2D: true).traits == [.scoreNormalisation, .softmaxOverLastAxis])
+    let plain: [any Op] = [
+      Resize(mode: .linear, coordinates: .halfPixel, target: .scales(2, 2)), Expand(shape: [2, 3]),
+      Gather(axis: 1, indices: [0], indicesShape: []), ScatterND(indices: [0], indicesShape: [1, 1]),
+      Reduce(.sum, axes: [1], keepDims: false), Reduce(.l2, axes: [2, 3], keepDims: true), Reduce(.min, axes: [2, 3], keepDims: true),
+      try Einsum(equation: "bhqd,bhkd->bhqk"), Tile(repeats: [1, 2]), Concat(axis: 0),
+      try Conv1D(weights: Tensor(zeros: [1, 1, 3]), bias: nil, padding: .sameUpper),
+    ]
+    for op in plain { #expect(op.traits.isEmpty, "\(op.typeName)") }
+    #expect(try Conv1D(weights: Tensor(zeros: [1, 1, 3]), bias: nil, padding: .valid).window == nil)
+  }
+
   /// An op that only describes itself: the engine cannot run it.
   final class DescriptionOnly: Op, @unchecked Sendable {
     let typeName = "Gelu"

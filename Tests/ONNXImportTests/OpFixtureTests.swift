@@ -122,12 +122,18 @@ func opFixtureMatchesOnnxRuntime(_ fixture: OpFixtureCase) throws {
 
 @Test("the fixtures cover every op of the forward engine, and every model file has a manifest entry")
 func opFixturesCoverEveryOp() throws {
-  // The op list of issue 2 (forward engine); a case's `op` names the op under test ("network" for whole nets).
+  // The op lists of issue 2 (forward engine) and issue 13 (modern CNNs and transformers); a case's `op`
+  // names the op under test ("network" for whole nets).
   let requiredOps: Set<String> = [
     "Conv", "BatchNormalization", "Relu", "Clip", "LeakyRelu", "PRelu", "Sigmoid", "HardSigmoid", "HardSwish", "Tanh",
     "Add", "Sub", "Mul", "Div", "MaxPool", "AveragePool", "GlobalAveragePool", "GlobalMaxPool", "Gemm", "MatMul",
     "Flatten", "Reshape", "Transpose", "Concat", "Split", "Slice", "Pad", "ReduceMean", "Softmax", "LogSoftmax",
     "Dropout", "Identity", "LRN",
+    "LayerNormalization", "InstanceNormalization", "Erf", "Gelu", "Sqrt", "Pow", "Exp", "Log", "Abs", "Neg", "Reciprocal",
+    "Softplus", "Ceil", "Floor", "Round", "Sign", "Min", "Max", "Sum", "Mod", "ReduceSum", "ReduceMax", "ReduceMin", "ReduceL1",
+    "ReduceL2", "ReduceSumSquare", "Resize", "Expand", "Squeeze", "Unsqueeze", "Gather", "Tile", "ScatterND", "Where", "Cast",
+    "Equal", "Less", "LessOrEqual", "Greater", "GreaterOrEqual", "And", "Or", "Xor", "Not", "ConstantOfShape",
+    "Einsum", "Sin", "Cos", "CumSum",
   ]
   let cases = try OpFixtures.cases()
   let covered = Set(cases.map(\.op))

@@ -28,7 +28,7 @@ extension Network {
       throw EngineError("input has shape \(input.shape) but the model expects \(declared) (batch may vary)")
     }
     // Validates every node and the memory the run needs before anything large is allocated.
-    let shapes = try checkedShapes(forInput: input.shape)
+    let shapes = try checkedShapes(forInput: input.shape, fused: mode == .fused)
     let fused = mode == .fused
     var values = [Value?](repeating: nil, count: program.names.count)  // by slot
     values[0] = Value(input)  // slot 0 is the input

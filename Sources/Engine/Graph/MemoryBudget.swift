@@ -12,32 +12,67 @@ public enum MemoryBudget {
     return Int(clamping: ProcessInfo.processInfo.physicalMemory / 2)
   }
 
-  /// Bytes needed to hold every tensor of `shapes` (the native blocked layout pads channels to its block width), or nil on overflow.
+  /// Bytes of one tensor (the native blocked layout pads 4-D channels to its block width), or nil on overflow.
+  static func bytes(of shape: [Int]) -> Int? {
+    var count = 1
+    for (axis, dim) in shape.enumerated() {
+      let padded = shape.count == 4 && axis == 1 ? Value.paddedChannels(dim) : dim
+      let (product, overflow) = count.multipliedReportingOverflow(by: padded)
+      if overflow { return nil }
+      count = product
+    }
+    let (bytes, overflow) = count.multipliedReportingOverflow(by: MemoryLayout<Float>.stride)
+    return overflow ? nil : bytes
+  }
+
+  /// Bytes needed to hold every tensor of `shapes`, or nil on overflow.
   static func activationBytes(_ shapes: [String: [Int]]) -> Int? {
     var total = 0
     for shape in shapes.values {
-      var count = 1
-      for (axis, dim) in shape.enumerated() {
-        let padded = shape.count == 4 && axis == 1 ? Value.paddedChannels(dim) : dim
-        let (product, overflow) = count.multipliedReportingOverflow(by: padded)
-        if overflow { return nil }
-        count = product
-      }
-      let (bytes, overflow) = count.multipliedReportingOverflow(by: MemoryLayout<Float>.stride)
-      if overflow { return nil }
+      guard let bytes = bytes(of: shape) else { return nil }
       total = total.addingReportingOverflow(bytes).overflow ? Int.max : total + bytes
     }
     return total
   }
 
+  /// The most bytes a forward-only run holds at once: the input and constants, then each node's
+  /// outputs from that node until their last reader, as the run's release plan frees them (aliases
+  /// such as reshapes counted as copies, so the estimate errs high). nil on overflow.
+  static func forwardOnlyPeak(of network: Network, shapes: [String: [Int]]) -> Int? {
+    let program = network.program
+    var sizes = [Int](repeating: 0, count: program.names.count)
+    for (slot, name) in program.names.enumerated() {
+      guard let bytes = bytes(of: shapes[name] ?? []) else { return nil }
+      sizes[slot] = bytes
+    }
+    func add(_ a: Int, _ b: Int) -> Int { a.addingReportingOverflow(b).overflow ? Int.max : a + b }
+    var live = sizes[0]
+    for (slot, _) in network.constantSlots { live = add(live, sizes[slot]) }
+    var peak = live
+    for index in network.nodes.indices {
+      for slot in program.outputs[index] where slot >= 0 { live = add(live, sizes[slot]) }
+      peak = max(peak, live)
+      if live == Int.max { return nil }
+      for slot in program.releases[index] { live -= sizes[slot] }
+    }
+    return peak
+  }
+
   /// Throws when a run over tensors of `shapes` would exceed the budget. A backward pass holds
   /// gradients alongside the activations (`factor` 2).
   static func check(_ shapes: [String: [Int]], batch: Int, factor: Int = 1) throws {
-    let budget = bytes
     guard let activations = activationBytes(shapes), activations <= Int.max / max(factor, 1) else {
       throw EngineError("this run's tensors are too large to count (batch \(batch)); use a smaller input or batch")
     }
-    let needed = activations * factor
+    try check(bytes: activations * factor, batch: batch)
+  }
+
+  /// Throws when `needed` bytes exceed the budget (nil: too large to count).
+  static func check(bytes needed: Int?, batch: Int) throws {
+    let budget = bytes
+    guard let needed else {
+      throw EngineError("this run's tensors are too large to count (batch \(batch)); use a smaller input or batch")
+    }
     if needed > budget {
       // In MB below a gigabyte, so a small budget is not shown as "0.0 GB".
       let size = { (value: Int) in

@@ -21,9 +21,22 @@ public final class Network: @unchecked Sendable {
   private let shapeCache = ShapeCache()
   /// Input shape the model file declares (batch may vary at run time).
   public let declaredInputShape: [Int]?
+  /// Set when the outputs are computed for one batch size only (a model whose graph mixes the items
+  /// of a batch, or was traced with the batch fixed where it cannot be followed): other batch sizes
+  /// are refused by shape inference with `reason`, instead of giving outputs for the wrong items.
+  public let fixedBatch: FixedBatch?
+
+  public struct FixedBatch: Sendable, Equatable {
+    public let size: Int
+    public let reason: String
+    public init(size: Int, reason: String) {
+      self.size = size
+      self.reason = reason
+    }
+  }
 
   public init(nodes: [Node], inputName: String, outputNames: [String], constants: [String: Tensor] = [:],
-              declaredInputShape: [Int]? = nil) throws {
+              declaredInputShape: [Int]? = nil, fixedBatch: FixedBatch? = nil) throws {
     var producer: [String: Int] = [:]
     var known = Set(constants.keys)
     known.insert(inputName)
@@ -55,6 +68,7 @@ public final class Network: @unchecked Sendable {
     self.constantValues = constants.mapValues { Value($0) }
     self.producer = producer
     self.declaredInputShape = declaredInputShape
+    self.fixedBatch = fixedBatch
     self.fusionPlan = FusionPlan(nodes: nodes, inputName: inputName, outputs: Set(outputNames), constants: Set(constants.keys))
     let program = ForwardProgram(nodes: nodes, inputName: inputName, constantNames: Array(constants.keys),
                                  outputNames: outputNames, plan: fusionPlan)
@@ -70,6 +84,9 @@ public final class Network: @unchecked Sendable {
 
   /// Static shape of every tensor for an input of `inputShape` (any batch size).
   public func shapes(forInput inputShape: [Int]) throws -> [String: [Int]] {
+    if let fixed = fixedBatch, let batch = inputShape.first, batch != fixed.size {
+      throw EngineError("this model runs at batch \(fixed.size) only, not \(batch): \(fixed.reason)")
+    }
     var shapes: [String: [Int]] = [inputName: inputShape]
     for (name, constant) in constants { shapes[name] = constant.shape }
     for node in nodes {
@@ -99,12 +116,18 @@ public final class Network: @unchecked Sendable {
   }
 
   /// `shapes(forInput:)`, checked against the memory budget, remembered per input shape: a forward
-  /// run must not redo shape inference over the whole graph each time.
-  func checkedShapes(forInput inputShape: [Int]) throws -> [String: [Int]] {
-    if let known = shapeCache.shapes(for: inputShape) { return known }
-    let shapes = try shapes(forInput: inputShape)
-    try MemoryBudget.check(shapes, batch: inputShape.first ?? 1)
-    shapeCache.remember(shapes, for: inputShape)
+  /// run must not redo shape inference over the whole graph each time. A run that keeps every tensor
+  /// needs them all at once; a forward-only one (`fused`) only what its release plan keeps live.
+  func checkedShapes(forInput inputShape: [Int], fused: Bool = false) throws -> [String: [Int]] {
+    if let known = shapeCache.shapes(for: inputShape, checkedFor: fused) { return known }
+    let shapes = try shapeCache.shapes(for: inputShape) ?? self.shapes(forInput: inputShape)
+    let batch = inputShape.first ?? 1
+    if fused {
+      try MemoryBudget.check(bytes: MemoryBudget.forwardOnlyPeak(of: self, shapes: shapes), batch: batch)
+    } else {
+      try MemoryBudget.check(shapes, batch: batch)
+    }
+    shapeCache.remember(shapes, for: inputShape, checkedFor: fused)
     return shapes
   }
 
@@ -137,17 +160,24 @@ public final class Network: @unchecked Sendable {
   public var parameterCount: Int { nodes.reduce(0) { $0 + parameterCount(of: $1) } }
 }
 
-/// A few input shapes' tensor shapes (a network sees one or two batch sizes in practice).
+/// A few input shapes' tensor shapes (a network sees one or two batch sizes in practice), with the
+/// kinds of run (all tensors kept, forward-only) already checked against the memory budget.
 private final class ShapeCache: @unchecked Sendable {
-  private var entries: [[Int]: [String: [Int]]] = [:]
+  private var entries: [[Int]: (shapes: [String: [Int]], checked: Set<Bool>)] = [:]
   private let lock = Lock()
 
-  func shapes(for input: [Int]) -> [String: [Int]]? { lock.withLock { entries[input] } }
+  /// The shapes for `input`, whichever checks they passed.
+  func shapes(for input: [Int]) -> [String: [Int]]? { lock.withLock { entries[input]?.shapes } }
 
-  func remember(_ shapes: [String: [Int]], for input: [Int]) {
+  /// The shapes for `input` if they passed the budget check of that kind of run.
+  func shapes(for input: [Int], checkedFor fused: Bool) -> [String: [Int]]? {
+    lock.withLock { entries[input].flatMap { $0.checked.contains(fused) ? $0.shapes : nil } }
+  }
+
+  func remember(_ shapes: [String: [Int]], for input: [Int], checkedFor fused: Bool) {
     lock.withLock {
-      if entries.count >= 8 { entries.removeAll() }
-      entries[input] = shapes
+      if entries.count >= 8, entries[input] == nil { entries.removeAll() }
+      entries[input] = (shapes, (entries[input]?.checked ?? []).union([fused]))
     }
   }
 }

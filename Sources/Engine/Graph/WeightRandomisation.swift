@@ -76,7 +76,7 @@ extension Network {
       }
     }
     return try Network(nodes: newNodes, inputName: inputName, outputNames: outputNames, constants: newConstants,
-                       declaredInputShape: declaredInputShape)
+                       declaredInputShape: declaredInputShape, fixedBatch: fixedBatch)
   }
 }
 

@@ -46,6 +46,27 @@ enum Broadcasting {
     return result
   }
 
+  /// z = f(a, b) with broadcasting, on plain copies of the operands: [broadcast(a, b)].
+  static func binary(_ a: Value, _ b: Value, _ f: (Float, Float) -> Float) throws -> Value {
+    let a = try Reorder.value(a, to: .plain), b = try Reorder.value(b, to: .plain)
+    let outShape = try shape(a.shape, b.shape)
+    let offsetsA = offsets(of: a.shape, in: outShape), offsetsB = offsets(of: b.shape, in: outShape)
+    let out = Value(uninitialized: outShape)
+    defer { withExtendedLifetime((a, b)) {} }  // pooled buffers: keep alive while their pointers are used
+    let pa = a.buffer.pointer, pb = b.buffer.pointer, target = out.buffer.pointer
+    for i in 0..<offsetsA.count { target[i] = f(pa[offsetsA[i]], pb[offsetsB[i]]) }
+    return out
+  }
+
+  /// The gradient of one operand of a broadcast op: Σ over broadcast axes of `local(i)` for each
+  /// output element i, as a value of the operand's `shape`.
+  static func operandGradient(outShape: [Int], to shape: [Int], _ local: (Int) -> Float) -> Value {
+    let full = FloatBuffer(uninitializedCount: outShape.reduce(1, *))
+    for i in 0..<full.count { full.pointer[i] = local(i) }
+    if shape == outShape { return Value(shape: shape, layout: .plain, buffer: full) }
+    return withExtendedLifetime(full) { reduce(full.pointer, outShape: outShape, to: shape) }
+  }
+
   /// Channel-broadcast form: true when `small` is [C,1,1], [1,C,1,1] or [N,C,1,1] against a 4-D `full`.
   static func isPerChannel(_ small: [Int], of full: [Int]) -> Bool {
     guard full.count == 4 else { return false }

@@ -1,4 +1,8 @@
 /// ONNX Concat along `axis`. Backward: each input gets its slice of the gradient.
+/// Beyond ONNX: a size-1 dimension outside the axis broadcasts to the others' size. A class token
+/// expanded to the batch is folded at load time at the declared batch ([1, 1, C]); broadcasting lets
+/// it join the tokens of any batch ([N, T, C]), and the gradient sums over the copies. Shapes ONNX
+/// allows are unaffected.
 public final class Concat: Op, ExecutableOp, @unchecked Sendable {
   public let typeName = "Concat"
   public let traits: OpTraits = []
@@ -9,14 +13,22 @@ public final class Concat: Op, ExecutableOp, @unchecked Sendable {
     guard let first = inputShapes.first else { throw EngineError("Concat needs at least one input") }
     let a = try normalizedAxis(axis, rank: first.count, op: "Concat")
     var out = first
-    out[a] = 0
     for shape in inputShapes {
-      guard shape.count == first.count, (0..<shape.count).allSatisfy({ $0 == a || shape[$0] == first[$0] }) else {
-        throw EngineError("Concat inputs \(inputShapes) differ outside axis \(axis)")
+      guard shape.count == first.count else { throw EngineError("Concat inputs \(inputShapes) differ in rank") }
+      for i in 0..<shape.count where i != a && shape[i] != out[i] {
+        guard shape[i] == 1 || out[i] == 1 else { throw EngineError("Concat inputs \(inputShapes) differ outside axis \(axis)") }
+        out[i] = max(out[i], shape[i])
       }
-      out[a] += shape[a]
     }
+    out[a] = inputShapes.reduce(0) { $0 + $1[a] }
     return [out]
+  }
+
+  /// `shape` with the output's dimensions outside the axis (what a broadcast input is expanded to).
+  private func expandedShape(_ shape: [Int], output: [Int], axis a: Int) -> [Int] {
+    var expanded = output
+    expanded[a] = shape[a]
+    return expanded
   }
 
   /// (outer, inner) block sizes: `outer` runs of `shape[axis] · inner` contiguous floats.
@@ -25,9 +37,13 @@ public final class Concat: Op, ExecutableOp, @unchecked Sendable {
   }
 
   func forward(_ inputs: [Value]) throws -> [Value] {
-    let plain = try inputs.map { try Reorder.value($0, to: .plain) }
+    var plain = try inputs.map { try Reorder.value($0, to: .plain) }
     let outShape = try outputShapes(plain.map(\.shape))[0]
     let a = try normalizedAxis(axis, rank: outShape.count, op: "Concat")
+    for (i, x) in plain.enumerated() {
+      let expanded = expandedShape(x.shape, output: outShape, axis: a)
+      if expanded != x.shape { plain[i] = GatherMap.gather(x, map: Broadcasting.offsets(of: x.shape, in: expanded), shape: expanded) }
+    }
     let out = Value(zeros: outShape)
     let (outer, outRun) = blocks(outShape, a)
     var start = 0
@@ -51,11 +67,14 @@ public final class Concat: Op, ExecutableOp, @unchecked Sendable {
     var start = 0
     var grads: [Value?] = []
     for (position, x) in pass.inputs.enumerated() {
-      let (_, run) = blocks(x.shape, a)
+      let expanded = expandedShape(x.shape, output: dy.shape, axis: a)
+      let (_, run) = blocks(expanded, a)
       if pass.needsGradient[position] {
-        let dx = Value(zeros: x.shape)
+        let dx = Value(zeros: expanded)
         for o in 0..<outer { (dx.buffer.pointer + o * run).update(from: dy.buffer.pointer + o * outRun + start, count: run) }
-        grads.append(dx)
+        grads.append(expanded == x.shape ? dx : withExtendedLifetime(dx) {
+          Broadcasting.reduce(dx.buffer.pointer, outShape: expanded, to: x.shape)
+        })
       } else {
         grads.append(nil)
       }

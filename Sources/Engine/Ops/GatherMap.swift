@@ -34,6 +34,33 @@ enum GatherMap {
   }
 }
 
+/// An op whose output picks its input's elements through an index map: output[i] = input[map[i]]
+/// (`fill` where map[i] < 0). Forward gathers, backward scatter-adds dy back through the same map;
+/// a conformer only gives the map for an input shape (Transpose, Slice, Pad, Tile, Gather).
+protocol IndexMapping: ExecutableOp {
+  /// The map and the output shape for an input of `shape`.
+  func map(_ shape: [Int]) throws -> ([Int], [Int])
+  /// The value of output positions that read no input element.
+  var fill: Float { get }
+}
+
+extension IndexMapping {
+  var fill: Float { 0 }
+
+  func forward(_ inputs: [Value]) throws -> [Value] {
+    let x = try Reorder.value(inputs[0], to: .plain)
+    let (m, shape) = try map(x.shape)
+    return [withExtendedLifetime(x) { GatherMap.gather(x, map: m, shape: shape, fill: fill) }]
+  }
+
+  func backward(_ pass: BackwardPass) throws -> [Value?] {
+    guard pass.needsGradient[0], let dyValue = pass.outputGradients[0] else { return [nil] }
+    let (m, _) = try map(pass.inputs[0].shape)
+    let dy = try Reorder.value(dyValue, to: .plain)
+    return [withExtendedLifetime(dy) { GatherMap.scatter(dy, map: m, shape: pass.inputs[0].shape) }]
+  }
+}
+
 /// Normalises a possibly negative axis for a tensor of rank `rank`.
 func normalizedAxis(_ axis: Int, rank: Int, op: String) throws -> Int {
   let resolved = axis < 0 ? axis + rank : axis

@@ -1,12 +1,13 @@
 /// ONNX Pad (modes constant, reflect, edge) with pads [x1_begin, x2_begin, ..., x1_end, x2_end, ...]
 /// (negative pads crop). Backward scatter-adds the gradient to the input positions each output read.
-public final class Pad: Op, ExecutableOp, @unchecked Sendable {
+public final class Pad: Op, IndexMapping, @unchecked Sendable {
   public enum Mode: String, Sendable { case constant, reflect, edge }
   public let typeName = "Pad"
   public let traits: OpTraits = []
   public let mode: Mode
   public let pads: [Int]
   public let value: Float
+  public var fill: Float { value }
   public init(mode: Mode, pads: [Int], value: Float = 0) {
     self.mode = mode
     self.pads = pads
@@ -21,7 +22,7 @@ public final class Pad: Op, ExecutableOp, @unchecked Sendable {
     return [shape]
   }
 
-  func map(_ shape: [Int]) throws -> ([Int], [Int]) {
+  public func map(_ shape: [Int]) throws -> ([Int], [Int]) {
     let outShape = try outputShapes([shape])[0], strides = Tensor.strides(of: shape), rank = shape.count
     if mode == .reflect, shape.enumerated().contains(where: { $0.element < 2 && (pads[$0.offset] > 0 || pads[$0.offset + rank] > 0) }) {
       throw EngineError("reflect padding needs at least 2 elements on each padded axis (input \(shape))")
@@ -47,17 +48,5 @@ public final class Pad: Op, ExecutableOp, @unchecked Sendable {
       map[position] = offset
     }
     return (map, outShape)
-  }
-
-  func forward(_ inputs: [Value]) throws -> [Value] {
-    let x = try Reorder.value(inputs[0], to: .plain)
-    let (m, shape) = try map(x.shape)
-    return [GatherMap.gather(x, map: m, shape: shape, fill: value)]
-  }
-
-  func backward(_ pass: BackwardPass) throws -> [Value?] {
-    guard pass.needsGradient[0], let dy = pass.outputGradients[0] else { return [nil] }
-    let (m, _) = try map(pass.inputs[0].shape)
-    return [GatherMap.scatter(try Reorder.value(dy, to: .plain), map: m, shape: pass.inputs[0].shape)]
   }
 }

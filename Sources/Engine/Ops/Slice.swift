@@ -1,6 +1,6 @@
 /// ONNX Slice with constant starts, ends, axes and steps (negative indices and steps allowed,
 /// out-of-range bounds clamped as the spec says). Backward scatters the gradient back.
-public final class Slice: Op, ExecutableOp, @unchecked Sendable {
+public final class Slice: Op, IndexMapping, @unchecked Sendable {
   public let typeName = "Slice"
   public let traits: OpTraits = []
   public let starts: [Int], ends: [Int], axes: [Int]?, steps: [Int]?
@@ -38,7 +38,7 @@ public final class Slice: Op, ExecutableOp, @unchecked Sendable {
 
   public func outputShapes(_ inputShapes: [[Int]]) throws -> [[Int]] { [try ranges(inputShapes[0]).map(\.count)] }
 
-  func map(_ shape: [Int]) throws -> ([Int], [Int]) {
+  public func map(_ shape: [Int]) throws -> ([Int], [Int]) {
     let r = try ranges(shape)
     let outShape = r.map(\.count), strides = Tensor.strides(of: shape)
     var map = [Int](repeating: 0, count: outShape.reduce(1, *))
@@ -48,17 +48,5 @@ public final class Slice: Op, ExecutableOp, @unchecked Sendable {
       map[position] = offset
     }
     return (map, outShape)
-  }
-
-  func forward(_ inputs: [Value]) throws -> [Value] {
-    let x = try Reorder.value(inputs[0], to: .plain)
-    let (m, shape) = try map(x.shape)
-    return [GatherMap.gather(x, map: m, shape: shape)]
-  }
-
-  func backward(_ pass: BackwardPass) throws -> [Value?] {
-    guard pass.needsGradient[0], let dy = pass.outputGradients[0] else { return [nil] }
-    let (m, _) = try map(pass.inputs[0].shape)
-    return [GatherMap.scatter(try Reorder.value(dy, to: .plain), map: m, shape: pass.inputs[0].shape)]
   }
 }

@@ -1,5 +1,5 @@
 /// ONNX Transpose: output axis i is input axis perm[i] (default: reversed). Backward: the inverse permutation.
-public final class Transpose: Op, ExecutableOp, @unchecked Sendable {
+public final class Transpose: Op, IndexMapping, @unchecked Sendable {
   public let typeName = "Transpose"
   public let traits: OpTraits = []
   public let permutation: [Int]?
@@ -16,7 +16,7 @@ public final class Transpose: Op, ExecutableOp, @unchecked Sendable {
     return [try perm(x.count).map { x[$0] }]
   }
 
-  func map(_ shape: [Int]) throws -> ([Int], [Int]) {
+  public func map(_ shape: [Int]) throws -> ([Int], [Int]) {
     let p = try perm(shape.count)
     let outShape = p.map { shape[$0] }
     let strides = Tensor.strides(of: shape)
@@ -27,17 +27,5 @@ public final class Transpose: Op, ExecutableOp, @unchecked Sendable {
       map[position] = offset
     }
     return (map, outShape)
-  }
-
-  func forward(_ inputs: [Value]) throws -> [Value] {
-    let x = try Reorder.value(inputs[0], to: .plain)
-    let (m, shape) = try map(x.shape)
-    return [GatherMap.gather(x, map: m, shape: shape)]
-  }
-
-  func backward(_ pass: BackwardPass) throws -> [Value?] {
-    guard pass.needsGradient[0], let dy = pass.outputGradients[0] else { return [nil] }
-    let (m, _) = try map(pass.inputs[0].shape)
-    return [GatherMap.scatter(try Reorder.value(dy, to: .plain), map: m, shape: pass.inputs[0].shape)]
   }
 }
