@@ -29,7 +29,7 @@ public struct AttentionRollout: VisualizationMethod {
     }
     return try run.output(Self.name, items: items, conventions: [
       Convention("heads", "\(heads.rawValue) over heads" + (discard > 0 ? ", lowest \(discard.settingText) of entries set to 0 (not the class token's own)" : "")),
-      Convention("formula", "A' = (A + I)/2, rows renormalised; R = A'_L ··· A'_1; the class token's row of R"),
+      Convention("formula", "A' = (A + I)/2, rows renormalised; R = A'_L … A'_1; the class token's row of R"),
       Convention("class", "none: attention does not depend on the target (shown for the top class)"),
     ])
   }
