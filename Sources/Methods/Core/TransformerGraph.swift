@@ -60,8 +60,21 @@ public struct TransformerGraph: Sendable {
       }) {
         return (after.outputs[0], "the first normalisation after the last attention block, its second (Swin rule)")
       }
+      // No normalisation over features (LeViT normalises by batch statistics): the last token tensor
+      // [N, T, C] as long as the last attention's sequence.
+      let length = shapes[last]?[3]
+      if let tokens = network.tensorNames.last(where: { shapes[$0]?.count == 3 && shapes[$0]?[1] == length }),
+         let producer = index(of: tokens), producer > lastIndex {
+        return (tokens, "the last token tensor after the last attention block (no feature normalisation)")
+      }
     }
-    guard let found = network.defaultCAMLayer(shapes: shapes) else {
+    // CNNs: the last 4-D map with more than one position; a channels-last map counts its H × W (ConvNeXt's
+    // head normalises a pooled [N, 1, 1, C], which has one).
+    let found = network.tensorNames.last { name in
+      guard let shape = shapes[name], shape.count == 4 else { return false }
+      return isChannelsLast(name) ? shape[1] * shape[2] > 1 : shape[2] * shape[3] > 1
+    }
+    guard let found else {
       throw MethodError("the network has no 4-D feature map with spatial size > 1 and no attention blocks; name a layer with `layer:`")
     }
     return (found, nil)  // the rule captions have always implied for CNNs
@@ -87,11 +100,11 @@ public struct TransformerGraph: Sendable {
     guard let first = attention.first, let shape = shapes[first] else {
       throw MethodError("\(method) needs a transformer's attention (a softmax over the last axis of [N, heads, T, T]); this network has none: use a CAM or pixel method instead")
     }
+    guard shape[0] == batch else {
+      throw MethodError("\(method): the attention '\(first)' is \(shape) for \(batch) image(s): windowed attention (Swin, MaxViT) has no token sequence over the whole image to roll out; use grad-cam there")
+    }
     for name in attention where shapes[name] != shape {
       throw MethodError("\(method): the attention blocks differ in shape (\(shape) at '\(first)', \(shapes[name] ?? []) at '\(name)'); rollout needs one token sequence through every block (ViT, DeiT)")
-    }
-    guard shape[0] == batch else {
-      throw MethodError("\(method): the attention '\(first)' is \(shape) for \(batch) image(s): windowed attention (Swin, MaxViT) has no token sequence over the whole image to roll out")
     }
     return (attention, shape[1], shape[2])
   }
