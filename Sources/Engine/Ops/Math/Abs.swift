@@ -1,12 +1,4 @@
 /// y = |x|; dy/dx = sign(x) (0 at 0, as torch).
-public final class Abs: ElementwiseActivation, ExecutableOp, @unchecked Sendable {
-  public let typeName = "Abs"
-  public let traits: OpTraits = .pointwise
-  public init() {}
-  func forward(_ inputs: [Value]) throws -> [Value] {
-    Elementwise.activation(inputs) { x in abs(x) }
-  }
-  func backward(_ pass: BackwardPass) throws -> [Value?] {
-    try Elementwise.activationGradient(pass) { x, _, gradient in x > 0 ? gradient : (x < 0 ? -gradient : 0) }
-  }
+public final class Abs: UnaryFunction, @unchecked Sendable {
+  public init() { super.init("Abs", { abs($0) }, gradient: { x, _, dy in x > 0 ? dy : (x < 0 ? -dy : 0) }) }
 }

@@ -1,12 +1,4 @@
 /// y = 1/x; dy/dx = −y².
-public final class Reciprocal: ElementwiseActivation, ExecutableOp, @unchecked Sendable {
-  public let typeName = "Reciprocal"
-  public let traits: OpTraits = .pointwise
-  public init() {}
-  func forward(_ inputs: [Value]) throws -> [Value] {
-    Elementwise.activation(inputs) { x in 1 / x }
-  }
-  func backward(_ pass: BackwardPass) throws -> [Value?] {
-    try Elementwise.activationGradient(pass) { _, y, gradient in -gradient * y * y }
-  }
+public final class Reciprocal: UnaryFunction, @unchecked Sendable {
+  public init() { super.init("Reciprocal", { 1 / $0 }, gradient: { _, y, dy in -dy * y * y }) }
 }
