@@ -101,13 +101,8 @@ public final class Network: @unchecked Sendable {
         if shape.contains(where: { $0 < 0 }) {
           throw EngineError("node '\(node.name)' (\(node.op.typeName)) gives tensor '\(name)' the negative shape \(shape)")
         }
-        var elements = 1
-        for dim in shape {
-          let (product, overflow) = elements.multipliedReportingOverflow(by: dim)
-          if overflow || product > 1 << 40 {
-            throw EngineError("node '\(node.name)' (\(node.op.typeName)) gives tensor '\(name)' the absurd shape \(shape)")
-          }
-          elements = product
+        guard let elements = shape.checkedProduct, elements <= 1 << 40 else {
+          throw EngineError("node '\(node.name)' (\(node.op.typeName)) gives tensor '\(name)' the absurd shape \(shape)")
         }
         shapes[name] = shape
       }

@@ -50,16 +50,15 @@ public final class Reshape: Op, ExecutableOp, @unchecked Sendable {
 
   /// ONNX Reshape's rule: 0 copies x's dimension (unless allowZero), one −1 takes what is left.
   public static func resolve(_ requested: [Int], allowZero: Bool, input x: [Int]) throws -> [Int] {
-    let count = x.reduce(1, *)
     var shape = requested.enumerated().map { axis, d in d == 0 && !allowZero && axis < x.count ? x[axis] : d }
-    let known = shape.filter { $0 != -1 }.reduce(1, *)
     let unknown = shape.filter { $0 == -1 }.count
-    guard unknown <= 1, !shape.contains(where: { $0 < -1 }) else { throw EngineError("invalid Reshape target \(requested)") }
+    guard unknown <= 1, !shape.contains(where: { $0 < -1 }), let count = x.checkedProduct,
+          let known = shape.filter({ $0 != -1 }).checkedProduct else { throw EngineError("invalid Reshape target \(requested)") }
     if unknown == 1 {
       guard known > 0, count % known == 0 else { throw EngineError("cannot reshape \(x) (\(count) values) to \(requested)") }
       shape = shape.map { $0 == -1 ? count / known : $0 }
     }
-    guard shape.reduce(1, *) == count else { throw EngineError("cannot reshape \(x) (\(count) values) to \(requested)") }
+    guard shape.checkedProduct == count else { throw EngineError("cannot reshape \(x) (\(count) values) to \(requested)") }
     return shape
   }
 
