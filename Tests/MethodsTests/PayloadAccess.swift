@@ -13,6 +13,11 @@ extension MethodOutput.Payload {
     return nil
   }
 
+  var imageGrid: ImageGrid? {
+    if case .imageGrid(let grid) = self { return grid }
+    return nil
+  }
+
   var evaluation: Evaluation? {
     if case .evaluation(let evaluation) = self { return evaluation }
     return nil

@@ -132,6 +132,41 @@ struct TransformerMethodTests {
   }
 }
 
+/// The two fixture images and their mirror images, as a dataset.
+struct FixtureDataset: DatasetSource {
+  let images: Tensor  // [2, 3, H, W]
+  var count: Int { 4 }
+  func image(at index: Int) throws -> Tensor {
+    let item = images.item(index % 2)
+    guard index >= 2 else { return Tensor(shape: Array(item.shape.dropFirst()), values: item.values) }
+    let (c, h, w) = (item.shape[1], item.shape[2], item.shape[3])
+    var values = item.values
+    for channel in 0..<c { for y in 0..<h { for x in 0..<w { values[(channel * h + y) * w + x] = item.values[(channel * h + y) * w + (w - 1 - x)] } } }
+    return Tensor(shape: [c, h, w], values: values)
+  }
+  func label(at index: Int) -> Int? { index % 2 }
+  func className(for index: Int) -> String { ["cat", "coffee"][index] }
+}
+
+@Suite("Transformers: dataset methods on token layers")
+struct TransformerDatasetMethodTests {
+  @Test("max-patches crops each peak token's own patch; neighbours take the pre-logits features")
+  func maxPatchesAndNeighbours() throws {
+    let model = try #require(ViTFixtures.cases.first)
+    var context = try ViTFixtures.context(model)
+    context.dataset = FixtureDataset(images: context.images)
+    let patches = try MethodRegistry.make("max-patches", settings: ["k": .int(2), "top-channels": .int(2)]).run(context)
+    let grid = try #require(patches.payload.imageGrid)
+    #expect(grid.cells.count == 4)
+    #expect(grid.cells.allSatisfy { Array($0.image.shape.suffix(2)) == [16, 16] })
+    #expect(patches.conventions.first { $0.key == "receptive field" }?.value.hasPrefix("the token's own 16×16 px patch") == true)
+    #expect(patches.conventions.first { $0.key == "tokens" }?.value == "197 tokens → class token dropped, 14 × 14 grid")
+    let neighbours = try MethodRegistry.make("neighbours", settings: ["k": .int(2)]).run(MethodContext(network: context.network, images: context.images.item(0), dataset: context.dataset))
+    let layer = try #require(neighbours.conventions.first { $0.key == "layer" }?.value)
+    #expect(layer.hasSuffix("[64]"), "\(layer)")
+  }
+}
+
 @Suite("Token layouts and attention: clear errors")
 struct TokenLayoutErrorTests {
   func message(_ body: () throws -> Void) -> String {
