@@ -17,7 +17,13 @@ public final class Pad: Op, IndexMapping, @unchecked Sendable {
   public func outputShapes(_ inputShapes: [[Int]]) throws -> [[Int]] {
     let x = inputShapes[0]
     guard pads.count == 2 * x.count else { throw EngineError("Pad has \(pads.count) pads for a rank-\(x.count) input") }
-    let shape = x.enumerated().map { $0.element + pads[$0.offset] + pads[$0.offset + x.count] }
+    let shape = try x.indices.map { axis in
+      // Pads come from the file: any 64-bit value, so the sum is checked rather than trapping.
+      let (before, overflowBefore) = x[axis].addingReportingOverflow(pads[axis])
+      let (size, overflowAfter) = before.addingReportingOverflow(pads[axis + x.count])
+      guard !overflowBefore, !overflowAfter else { throw EngineError("Pad \(pads) is absurd for input \(x)") }
+      return size
+    }
     guard shape.allSatisfy({ $0 >= 0 }) else { throw EngineError("Pad \(pads) crops input \(x) below zero") }
     return [shape]
   }

@@ -41,8 +41,9 @@ public final class Resize: Op, ExecutableOp, @unchecked Sendable {
     switch target {
     case .scales(let h, let w):
       let scale = index == 0 ? h : w
-      guard scale > 0 else { throw EngineError("Resize scale \(scale) must be positive") }
-      return (Int((Float(input) * scale).rounded(.down)), scale)
+      let size = (Float(input) * scale).rounded(.down)
+      guard scale > 0, size.isFinite, size < 0x1p40 else { throw EngineError("Resize scale \(scale) must be positive and finite, and give a plausible size") }
+      return (Int(size), scale)
     case .sizes(let h, let w):
       let size = index == 0 ? h : w
       guard size >= 0 else { throw EngineError("Resize size \(size) must not be negative") }

@@ -11,7 +11,11 @@ public final class Tile: Op, IndexMapping, @unchecked Sendable {
     guard repeats.count == x.count, repeats.allSatisfy({ $0 >= 0 }) else {
       throw EngineError("Tile repeats \(repeats) do not fit an input of shape \(x)")
     }
-    return [zip(x, repeats).map { $0 * $1 }]
+    return [try zip(x, repeats).map { size, count in
+      let (product, overflow) = size.multipliedReportingOverflow(by: count)  // repeats come from the file
+      guard !overflow else { throw EngineError("Tile repeats \(repeats) are absurd for an input of shape \(x)") }
+      return product
+    }]
   }
 
   public func map(_ shape: [Int]) throws -> ([Int], [Int]) {
