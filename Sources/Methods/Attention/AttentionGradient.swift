@@ -18,15 +18,15 @@ public struct AttentionGradient: VisualizationMethod {
     let run = try AttentionRun(context, method: Self.name, layout: tokens)
     let classes = try ClassScores.resolve(context, scores: try run.trace.tensor(named: run.scoreName))
     let shape = try run.trace.shape(of: run.scoreName)
+    let attention = (0..<context.images.shape[0]).map { run.attention(of: $0) }  // per image, per block
     var items: [LayerMaps.Item] = []
     for (targetIndex, perImage) in classes.enumerated() {
       context.progress(Self.name, targetIndex, classes.count)
       let seed = try Trace.oneHotSeed(shape: shape, classes: perImage.map(\.index))
       let gradients = try run.trace.backward(seed: seed, at: run.scoreName, to: run.names)  // [N, heads, T, T] each
       for (image, info) in perImage.enumerated() {
-        let attention = try run.attention(of: image)
-        let gradient = run.names.map { name in gradients[name].map { Array($0.item(image).values) } ?? [Float](repeating: 0, count: attention[0].count) }
-        let row = AttentionMath.gradientRollout(attention, gradients: gradient, heads: run.heads, tokens: run.tokens)
+        let gradient = run.names.map { name in gradients[name].map { $0.item(image).values } ?? [Float](repeating: 0, count: attention[image][0].count) }
+        let row = AttentionMath.gradientRollout(attention[image], gradients: gradient, heads: run.heads, tokens: run.tokens)
         items.append(.init(imageIndex: image, target: info, map: run.map(row)))
       }
     }

@@ -13,6 +13,8 @@ struct AttentionRun {
   let grid: [Int]
   let trace: Trace
   let scoreName: String
+  /// Each block's probabilities for the whole batch, [N, heads, T, T], read from the trace once.
+  let probabilities: [Tensor]
 
   init(_ context: MethodContext, method: String, layout: TokenLayout?) throws {
     let imageShape = try context.validatedImageShape()
@@ -23,13 +25,15 @@ struct AttentionRun {
       throw MethodError("\(method) reads the class token's row, but '\(names[0])' has \(tokens) tokens and no prefix token before its \(grid[0]) × \(grid[1]) grid; set `tokens: {prefix: P}` if the model has one")
     }
     self.context = context
-    trace = try context.network.forward(context.images)
+    let trace = try context.network.forward(context.images)
+    probabilities = try names.map { try trace.tensor(named: $0) }
+    self.trace = trace
     scoreName = ClassScores.tensorName(context.network)
   }
 
   /// Image `image`'s probabilities of every block, [heads, T, T] each, block 1 first.
-  func attention(of image: Int) throws -> [[Float]] {
-    try names.map { Array(try trace.tensor(named: $0).item(image).values) }
+  func attention(of image: Int) -> [[Float]] {
+    probabilities.map { $0.item(image).values }
   }
 
   /// The class token's row over the patch tokens [T] → a map [h, w].

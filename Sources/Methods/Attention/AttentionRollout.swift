@@ -24,7 +24,7 @@ public struct AttentionRollout: VisualizationMethod {
     var items: [LayerMaps.Item] = []
     for image in 0..<context.images.shape[0] {
       context.progress(Self.name, image, context.images.shape[0])
-      let row = AttentionMath.rollout(try run.attention(of: image), heads: run.heads, tokens: run.tokens, fusion: heads, discard: discard)
+      let row = AttentionMath.rollout(run.attention(of: image), heads: run.heads, tokens: run.tokens, fusion: heads, discard: discard)
       items.append(.init(imageIndex: image, target: classes[0][image], map: run.map(row)))
     }
     return try run.output(Self.name, items: items, conventions: [

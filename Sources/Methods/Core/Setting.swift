@@ -220,7 +220,7 @@ extension SettingValue {
     case .bool(let value): return String(value)
     case .string(let value): return value
     case .list(let values): return "[" + values.map(\.text).joined(separator: ", ") + "]"
-    case .mapping(let values): return "{" + values.keys.sorted().map { "\($0): \(values[$0]!.text)" }.joined(separator: ", ") + "}"
+    case .mapping(let values): return "{" + values.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value.text)" }.joined(separator: ", ") + "}"
     }
   }
 
