@@ -54,14 +54,9 @@ struct BatchTracking {
       throw EngineError("node '\(node)' (\(op.typeName)) reads a tensor whose shape is unknown: \(inputs.filter { shapes0[$0] == nil })")
     }
     let in0 = known
-    let out0: [[Int]]
-    do {
-      out0 = try op.outputShapes(in0)
-    } catch let error as EngineError {
-      throw EngineError("node '\(node)' (\(op.typeName)): \(error.description) [input shapes \(in0)]")
-    }
+    let out0 = try op.checkedOutputShapes(in0, node: node, outputs: outputs)
     let in1 = inputs.map { shapes1[$0] }
-    let out1 = in1.contains(where: { $0 == nil }) ? nil : try? op.outputShapes(in1.map { $0 ?? [] })
+    let out1 = in1.contains(where: { $0 == nil }) ? nil : try? op.checkedOutputShapes(in1.map { $0 ?? [] }, node: node, outputs: outputs)
     if out1 == nil, !in1.contains(where: { $0 == nil }), firstFailure == nil { firstFailure = index }
     defer {
       if batchLost == nil, inputs.contains(where: { batchAxes[$0] != nil }), !outputs.contains(where: { batchAxes[$0] != nil }) {

@@ -83,7 +83,12 @@ struct NetworkBuilder {
         ? "\(node.inputs.first.flatMap { tracking.shapes0[$0] } ?? []) -> \(node.inputs.dropFirst().first.flatMap { constants[$0]?.intValues } ?? [])"
         : ""
       let context = NodeContext(node: node, graph: graph, constants: constants, tracking: tracking, batchChoice: choices[signature] ?? 0)
-      let built = try builder(context)
+      let built: BuiltOp
+      do {
+        built = try builder(context)
+      } catch let error as EngineError {  // an op refusing its attributes: say which node
+        throw context.error(error.description)
+      }
       if built.batchCandidates > 1 { ambiguous.append((nodes.count, signature, built.batchCandidates)) }
       // Constant operands the op reads at run time become network constants.
       for name in built.inputs where !name.isEmpty {

@@ -47,6 +47,9 @@ extension OpBuilders {
     let axis = context.int("axis", default: 0)
     let sizes = try context.optionalConstant(1, "split")?.intValues ?? context.ints("split")
     let parts = context.node.intAttribute("num_outputs") ?? context.node.outputs.count
+    guard parts == context.node.outputs.count else {
+      throw context.error("num_outputs \(parts) differs from its \(context.node.outputs.count) outputs")
+    }
     return BuiltOp(op: Split(axis: axis, sizes: sizes, parts: parts), inputs: [try context.activation()],
                    outputCount: context.node.outputs.count)
   }

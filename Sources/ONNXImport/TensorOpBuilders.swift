@@ -34,12 +34,7 @@ extension OpBuilders {
   /// Einsum with one or two operands (run-time or constant).
   static let einsum: Builder = { context in
     guard let equation = context.node.stringAttribute("equation") else { throw context.error("attribute 'equation' is required") }
-    let inputs = context.node.inputs.filter { !$0.isEmpty }
-    do {
-      return BuiltOp(op: try Einsum(equation: equation), inputs: inputs)
-    } catch let error as EngineError {
-      throw context.error(error.description)
-    }
+    return BuiltOp(op: try Einsum(equation: equation), inputs: context.node.inputs.filter { !$0.isEmpty })
   }
 
   static let tile: Builder = { context in

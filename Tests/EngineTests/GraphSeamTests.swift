@@ -15,7 +15,7 @@ struct GraphSeamTests {
     for padding in Self.paddings {
       for size in [1, 2, 5, 8, 13] {
         for (kernel, stride, dilation) in [(1, 1, 1), (2, 2, 1), (3, 1, 2), (3, 2, 1), (5, 3, 1), (4, 2, 2)] {
-          let window = SlidingWindow(kernel: [kernel, 2], strides: [stride, 1], dilations: [dilation, 1], padding: padding.engine,
+          let window = try SlidingWindow(kernel: [kernel, 2], strides: [stride, 1], dilations: [dilation, 1], padding: padding.engine,
                                      paddingValue: 0)
           let spatial = [size, 6]
           let expected = NaiveReference.pads(padding, input: spatial, kernel: [kernel, 2], strides: [stride, 1],
@@ -40,7 +40,7 @@ struct GraphSeamTests {
   @Test("Conv and Pool expose their window; its padding value is what a crop may be filled with")
   func windows() throws {
     let conv = try Conv(weights: Tensor(zeros: [4, 2, 3, 5]), bias: nil, strides: [2, 1], dilations: [1, 2], padding: .sameLower)
-    #expect(conv.window == SlidingWindow(kernel: [3, 5], strides: [2, 1], dilations: [1, 2], padding: .sameLower, paddingValue: 0))
+    #expect(try conv.window == SlidingWindow(kernel: [3, 5], strides: [2, 1], dilations: [1, 2], padding: .sameLower, paddingValue: 0))
     let max = try Pool(kind: .max, kernel: [3, 3], strides: [2, 2], padding: .sameUpper)
     #expect(max.window?.paddingValue == -.infinity && max.window?.padding == .sameUpper)
     let average = try Pool(kind: .average, kernel: [2, 2], strides: nil)

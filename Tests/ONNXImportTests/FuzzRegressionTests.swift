@@ -37,3 +37,54 @@ import Testing
     #expect(message.contains(regression.mentions), "\(message)")
   }
 }
+
+/// The same class of input, stated as graphs: values from the file that reach shape arithmetic of ops
+/// (Split sizes, Slice steps, window parameters) must give an error naming the node, never a trap.
+/// Found by FuzzONNX in CI on 2026-12-05 (Split sizes whose sum overflowed Int); the others share the
+/// pattern and were closed at the same time.
+@Suite struct ShapeArithmeticOverflowTests {
+  static let huge = Int(Int64.max)
+
+  @Test func splitSizesThatOverflowTheirSum() throws {
+    let sizes = ONNXConstant(shape: [2], int64s: [Int64(Self.huge), Int64(2)])
+    let graph = testGraph([ONNXNode(name: "halves", opType: "Split", inputs: ["x", "sizes"], outputs: ["a", "y"],
+                                    attributes: ["axis": .int(1)])],
+                          inputShape: [1, 4, 2, 2], constants: ["sizes": sizes], opset: 18)
+    let message = try #require(importError(graph))
+    #expect(message.contains("node 'halves' (Split)") && message.contains("do not add up to 4"), "\(message)")
+  }
+
+  @Test func splitNumOutputsDifferentFromItsOutputs() throws {
+    let graph = testGraph([ONNXNode(name: "parts", opType: "Split", inputs: ["x"], outputs: ["a", "y"],
+                                    attributes: ["axis": .int(1), "num_outputs": .int(Self.huge)])],
+                          inputShape: [1, 4, 2, 2], opset: 18)
+    #expect(importError(graph) == "node 'parts' (Split): num_outputs \(Self.huge) differs from its 2 outputs")
+  }
+
+  @Test func sliceStepsAtTheEndsOfInt() throws {
+    for step in [Self.huge, Int(Int64.min), Int(Int64.min) + 1] {
+      let graph = testGraph([ONNXNode(name: "every", opType: "Slice", inputs: ["x", "starts", "ends", "axes", "steps"], outputs: ["y"])],
+                            inputShape: [1, 4, 6], constants: [
+                              "starts": ONNXConstant(shape: [1], int64s: [Int64(step > 0 ? 1 : -1)]),
+                              "ends": ONNXConstant(shape: [1], int64s: [step > 0 ? Int64.max : Int64.min]),
+                              "axes": ONNXConstant(shape: [1], int64s: [Int64(2)]), "steps": ONNXConstant(shape: [1], int64s: [Int64(step)])])
+      // One element either way, as onnxruntime gives for any step longer than the axis.
+      let network = try ONNXNetworkLoader.network(from: graph)
+      #expect(try network.shapes(forInput: [1, 4, 6])["y"] == [1, 4, 1], "step \(step)")
+    }
+  }
+
+  @Test func windowParametersBeyondAnyNetwork() throws {
+    let weights = ONNXConstant(shape: [2, 3, 3, 3], floats: [Float](repeating: 0.1, count: 54))
+    for (name, value) in [("dilations", [Self.huge, 1]), ("strides", [1, Self.huge]), ("pads", [0, 0, Self.huge, 0])] {
+      let graph = testGraph([ONNXNode(name: "conv", opType: "Conv", inputs: ["x", "w"], outputs: ["y"], attributes: [name: .ints(value)])],
+                            inputShape: [1, 3, 8, 8], constants: ["w": weights])
+      let message = try #require(importError(graph), "\(name)")
+      #expect(message.contains("node 'conv' (Conv)") && message.contains("to 65536"), "\(name): \(message)")
+    }
+    let pool = testGraph([ONNXNode(name: "pool", opType: "MaxPool", inputs: ["x"], outputs: ["y"],
+                                   attributes: ["kernel_shape": .ints([Self.huge, 2])])], inputShape: [1, 3, 8, 8])
+    let message = try #require(importError(pool))
+    #expect(message.contains("node 'pool' (MaxPool)") && message.contains("to 65536"), "\(message)")
+  }
+}

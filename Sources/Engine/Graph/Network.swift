@@ -91,19 +91,8 @@ public final class Network: @unchecked Sendable {
     for (name, constant) in constants { shapes[name] = constant.shape }
     for node in nodes {
       let inputShapes = node.inputs.map { $0.isEmpty ? [] : (shapes[$0] ?? []) }
-      let outputShapes: [[Int]]
-      do {
-        outputShapes = try node.op.outputShapes(inputShapes)
-      } catch let error as EngineError {
-        throw EngineError("node '\(node.name)' (\(node.op.typeName)): \(error.description) [input shapes \(inputShapes)]")
-      }
+      let outputShapes = try node.op.checkedOutputShapes(inputShapes, node: node.name, outputs: node.outputs)
       for (name, shape) in zip(node.outputs, outputShapes) {
-        if shape.contains(where: { $0 < 0 }) {
-          throw EngineError("node '\(node.name)' (\(node.op.typeName)) gives tensor '\(name)' the negative shape \(shape)")
-        }
-        guard let elements = shape.checkedProduct, elements <= 1 << 40 else {
-          throw EngineError("node '\(node.name)' (\(node.op.typeName)) gives tensor '\(name)' the absurd shape \(shape)")
-        }
         shapes[name] = shape
       }
     }

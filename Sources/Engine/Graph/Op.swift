@@ -126,3 +126,27 @@ public struct Node: Sendable {
     self.outputs = outputs
   }
 }
+
+extension Op {
+  /// `outputShapes`, checked the way every caller needs it: a node's error names the node, and no
+  /// output has a negative size or more than 2⁴⁰ elements. Shapes come from files, so an op's own
+  /// arithmetic on them must not trap; bounding every inferred shape here keeps products of the next
+  /// op's input sizes well inside Int. Graph shape inference and ONNX import both call this one rule.
+  public func checkedOutputShapes(_ inputShapes: [[Int]], node: String, outputs: [String]) throws -> [[Int]] {
+    let shapes: [[Int]]
+    do {
+      shapes = try outputShapes(inputShapes)
+    } catch let error as EngineError {
+      throw EngineError("node '\(node)' (\(typeName)): \(error.description) [input shapes \(inputShapes)]")
+    }
+    for (name, shape) in zip(outputs, shapes) {
+      if shape.contains(where: { $0 < 0 }) {
+        throw EngineError("node '\(node)' (\(typeName)) gives tensor '\(name)' the negative shape \(shape)")
+      }
+      guard let elements = shape.checkedProduct, elements <= 1 << 40 else {
+        throw EngineError("node '\(node)' (\(typeName)) gives tensor '\(name)' the absurd shape \(shape)")
+      }
+    }
+    return shapes
+  }
+}

@@ -17,7 +17,19 @@ public struct SlidingWindow: Sendable, Equatable {
   /// with a value cannot reproduce the op at the border.
   public let paddingValue: Float?
 
-  public init(kernel: [Int], strides: [Int], dilations: [Int], padding: Padding, paddingValue: Float?) {
+  /// The largest kernel size, stride, dilation or pad accepted (real networks stay below 100): the
+  /// values come from files, and bounding them keeps every size computed below inside Int.
+  public static let largestParameter = 1 << 16
+
+  public init(kernel: [Int], strides: [Int], dilations: [Int], padding: Padding, paddingValue: Float?) throws {
+    let pads: [Int]
+    if case .explicit(let begin, let end) = padding { pads = begin + end } else { pads = [] }
+    let bound = Self.largestParameter
+    guard kernel.count == 2, strides.count == 2, dilations.count == 2, pads.isEmpty || pads.count == 4,
+          (kernel + strides + dilations).allSatisfy({ 1...bound ~= $0 }), pads.allSatisfy({ 0...bound ~= $0 }) else {
+      throw EngineError("window kernel \(kernel), strides \(strides), dilations \(dilations), pads \(pads) must be "
+                        + "two values each from 1 (0 for pads) to \(bound)")
+    }
     self.kernel = kernel
     self.strides = strides
     self.dilations = dilations

@@ -28,7 +28,7 @@ public final class Conv: Op, WindowedOp, @unchecked Sendable {
     self.weights = weights
     self.bias = bias
     self.group = group
-    self.slidingWindow = SlidingWindow(kernel: Array(weights.shape[2...3]), strides: strides, dilations: dilations,
+    self.slidingWindow = try SlidingWindow(kernel: Array(weights.shape[2...3]), strides: strides, dilations: dilations,
                                        padding: padding, paddingValue: 0)
     self.primitives = ConvolutionPrimitives(weights: weights, bias: bias)
   }

@@ -20,7 +20,7 @@ public final class Pool: Op, WindowedOp, @unchecked Sendable {
       throw EngineError("only 2-D pooling is supported (kernel \(kernel))")
     }
     self.kind = kind
-    self.slidingWindow = SlidingWindow(kernel: kernel, strides: strides ?? [1, 1], dilations: dilations ?? [1, 1],
+    self.slidingWindow = try SlidingWindow(kernel: kernel, strides: strides ?? [1, 1], dilations: dilations ?? [1, 1],
                                        padding: padding, paddingValue: kind == .max ? -.infinity : nil)
     self.ceilMode = ceilMode
     self.countIncludePad = countIncludePad

@@ -19,8 +19,11 @@ public final class Slice: Op, IndexMapping, @unchecked Sendable {
       throw EngineError("Slice starts \(starts), ends \(ends) and axes \(axes) differ in length")
     }
     for (i, axis) in axes.enumerated() {
-      let size = shape[axis], step = steps?[i] ?? 1
-      guard step != 0 else { throw EngineError("Slice step 0 on axis \(axis)") }
+      let size = shape[axis], requestedStep = steps?[i] ?? 1
+      guard requestedStep != 0 else { throw EngineError("Slice step 0 on axis \(axis)") }
+      // A step longer than the axis takes at most one element either way; clamping it keeps the
+      // arithmetic below inside Int for any step the file holds.
+      let step = min(max(requestedStep, -(size + 1)), size + 1)
       var start = starts[i] < 0 ? starts[i] + size : starts[i]
       var end = ends[i] < 0 ? ends[i] + size : ends[i]
       if step > 0 {

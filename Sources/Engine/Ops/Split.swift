@@ -15,12 +15,16 @@ public final class Split: Op, ExecutableOp, @unchecked Sendable {
   func resolvedSizes(_ shape: [Int]) throws -> [Int] {
     let a = try normalizedAxis(axis, rank: shape.count, op: "Split")
     if let sizes {
-      guard sizes.reduce(0, +) == shape[a] else { throw EngineError("Split sizes \(sizes) do not add up to \(shape[a])") }
+      // Sizes come from the file: each is checked against the axis before they are added, so the
+      // sum cannot overflow.
+      guard sizes.allSatisfy({ 0...shape[a] ~= $0 }), sizes.reduce(0, +) == shape[a] else {
+        throw EngineError("Split sizes \(sizes) do not add up to \(shape[a])")
+      }
       return sizes
     }
     guard parts > 0 else { throw EngineError("Split needs at least one output") }
     // ONNX (opset 18): the last part may be smaller when the axis does not divide evenly.
-    let each = (shape[a] + parts - 1) / parts
+    let each = shape[a] / parts + (shape[a] % parts == 0 ? 0 : 1)
     return (0..<parts).map { min(each, max(0, shape[a] - $0 * each)) }
   }
 
