@@ -17,8 +17,18 @@ scratch=.build-fuzz
 # Release + ASan: libFuzzer's coverage with memory-error detection on the Swift unsafe-pointer code
 # and the C parsers built from source (libyaml in Yams). Release keeps Swift's overflow and bounds
 # traps. Dead stripping is off: the linker would otherwise drop the coverage counter sections.
+# The sanitizers are also given as one -Xswiftc flag: SwiftPM writes its --sanitize flags in a set's
+# order, which changes from run to run, and swiftc keeps only the last separate -sanitize= flag, so
+# `-sanitize=fuzzer -sanitize=address` compiled the Swift code without coverage on some runs (libFuzzer
+# then mutates blindly: "no interesting inputs were found"). The check below fails such a build.
 swift build --package-path Fuzz --scratch-path "$scratch" -c release \
-  --sanitize=fuzzer --sanitize=address --disable-dead-strip
+  --sanitize=fuzzer --sanitize=address --disable-dead-strip -Xswiftc -sanitize=fuzzer,address
+for target in "${targets[@]}"; do
+  if ! objdump -h "$scratch/release/$target.build/$target.swift.o" | grep -q __sancov_cntrs; then
+    echo "fuzzing: $target was built without coverage instrumentation" >&2
+    exit 1
+  fi
+done
 
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
