@@ -59,6 +59,20 @@ struct KernelAuditTests {
     #expect(findings.isEmpty, "on \(ChannelBlock.instructionSet):\n\(findings.joined(separator: "\n"))")
   }
 
+  /// The models that ship in Models/ (present in every clone, so CI audits them without ../shared).
+  static let bundledModels = ["efficientnet-lite0.onnx", "squeezenet1.1.onnx"]
+
+  @Test("no bundled model runs reference code, forward or backward, at batch 2", arguments: bundledModels)
+  func bundledModelsUseOptimisedKernels(_ file: String) throws {
+    let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+      .deletingLastPathComponent().appendingPathComponent("Models/\(file)")
+    let network = try ONNXNetworkLoader.load(contentsOf: url)
+    var random = SeededRandom(seed: 1)
+    let input = Tensor(shape: [2, 3, 224, 224], values: (0..<(2 * 3 * 224 * 224)).map { _ in Float(random.normal()) })
+    let findings = try auditedRun(network, input: input)
+    #expect(findings.isEmpty, "\(file) on \(ChannelBlock.instructionSet):\n\(findings.map(\.description).joined(separator: "\n"))")
+  }
+
   @Test("no shared model runs reference code, forward or backward, at batch 1 and 2",
         .enabled(if: SharedFolder.isPresent, "../shared is absent"), arguments: SharedModel.all)
   func sharedModelsUseOptimisedKernels(_ model: SharedModel) throws {
