@@ -60,21 +60,15 @@ extension OpBuilders {
   }
 
   static let mod: Builder = { context in
-    guard let a = context.inputName(0), let b = context.inputName(1) else { throw context.error("needs two inputs") }
-    return BuiltOp(op: BinaryArithmetic(context.int("fmod", default: 0) != 0 ? .fmod : .mod), inputs: [a, b])
+    BuiltOp(op: BinaryArithmetic(context.int("fmod", default: 0) != 0 ? .fmod : .mod), inputs: try context.requiredInputs("A", "B"))
   }
 
   static func comparison(_ kind: Comparison.Kind) -> Builder {
-    { context in
-      guard let a = context.inputName(0), let b = context.inputName(1) else { throw context.error("needs two inputs") }
-      return BuiltOp(op: Comparison(kind), inputs: [a, b])
-    }
+    { context in BuiltOp(op: Comparison(kind), inputs: try context.requiredInputs("A", "B")) }
   }
 
   static let whereBuilder: Builder = { context in
-    let inputs = (0..<3).compactMap { context.inputName($0) }
-    guard inputs.count == 3 else { throw context.error("needs three inputs (condition, X, Y)") }
-    return BuiltOp(op: Where(), inputs: inputs)
+    BuiltOp(op: Where(), inputs: try context.requiredInputs("condition", "X", "Y"))
   }
 
   static let cast: Builder = { context in

@@ -43,6 +43,13 @@ struct NodeContext {
     return try constant(index, what)
   }
 
+  /// The first `names.count` inputs, each present: e.g. `requiredInputs("A", "B")` for MatMul.
+  func requiredInputs(_ names: String...) throws -> [String] {
+    let given = names.indices.compactMap { inputName($0) }
+    guard given.count == names.count else { throw error("needs inputs \(names.joined(separator: ", "))") }
+    return given
+  }
+
   /// The first (activation) input.
   func activation() throws -> String {
     guard let name = inputName(0) else { throw error("has no input") }

@@ -16,7 +16,7 @@ enum OpBuilders {
     "Add": binary(.add), "Sub": binary(.sub), "Mul": binary(.mul), "Div": binary(.div),
     "MaxPool": pool(.max), "AveragePool": pool(.average),
     "GlobalAveragePool": unary { _ in GlobalPool(.average) }, "GlobalMaxPool": unary { _ in GlobalPool(.max) },
-    "Gemm": gemm, "MatMul": { BuiltOp(op: MatMul(), inputs: Array($0.node.inputs.prefix(2))) },
+    "Gemm": gemm, "MatMul": { BuiltOp(op: MatMul(), inputs: try $0.requiredInputs("A", "B")) },
     "Flatten": unary { Reshape(.flatten(axis: $0.int("axis", default: 1))) },
     "Reshape": reshape, "Transpose": unary { Transpose(permutation: $0.ints("perm")) },
     "Concat": { BuiltOp(op: Concat(axis: $0.int("axis", default: 0)), inputs: $0.node.inputs.filter { !$0.isEmpty }) },
@@ -47,10 +47,7 @@ enum OpBuilders {
   }
 
   static func binary(_ kind: BinaryArithmetic.Kind) -> Builder {
-    { context in
-      guard let a = context.inputName(0), let b = context.inputName(1) else { throw context.error("needs two inputs") }
-      return BuiltOp(op: BinaryArithmetic(kind), inputs: [a, b])
-    }
+    { context in BuiltOp(op: BinaryArithmetic(kind), inputs: try context.requiredInputs("A", "B")) }
   }
 
   static let conv: Builder = { context in
@@ -127,7 +124,6 @@ enum OpBuilders {
   static let gemm: Builder = { context in
     let op = Gemm(alpha: context.float("alpha", default: 1), beta: context.float("beta", default: 1),
                   transA: context.int("transA", default: 0) != 0, transB: context.int("transB", default: 0) != 0)
-    guard let a = context.inputName(0), let b = context.inputName(1) else { throw context.error("needs inputs A and B") }
-    return BuiltOp(op: op, inputs: [a, b] + (context.inputName(2).map { [$0] } ?? []))
+    return BuiltOp(op: op, inputs: try context.requiredInputs("A", "B") + (context.inputName(2).map { [$0] } ?? []))
   }
 }

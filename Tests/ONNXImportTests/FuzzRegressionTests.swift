@@ -22,6 +22,10 @@ import Testing
          base64: "CAgSHENvbnZMZW5zIG1ha2Vfb3BfZml4dHVyZXMucHk6hAEKHwoBeAoCdzESAXkaCm5fUmVzaGFwZTMiB1Jlc2hhcGUSE3Jlc2hhcGVfemVyb19taW51czEqGggCEAdCAncxShAAAAAAAAAACS7/////////WhsKAXgSFgoUCAESEAoCCAIKAggECgIIBgoCCAViEwoBeRIOCgwIARIICgIIAgoCCHhCBAoAEBE="),
     Case(name: "Pad whose pads overflow the size", mentions: "Pad",
          base64: "CAgSHENvbnZMZW5zIG1ha2Vfb3BfZml4dHVyZXMucHk6wAEKKwoBeAoCdzESAXkaBm5fUGFkMyIDUGFkKhIKBG1vZGUiB3JlZmxlY3SgQAMSC3BhZF9yZWZsZWN0KkoICBAHQgJ3MUpAKwAAAAAAAAAAAABdIPA9Tg6Fvb2WsT2iOQa+MV0AAAAAAAAAAAAAAABMZWFreVJlbHUAAAAAAAABAAAAAAAAAFobCgF4EhYKFAgBEhAKAggCCgIIAwoCCAUKAggGYhsKAXkSFgoUCAESEAoCCAIKAggDCgIICAoCCAlCBAoAEBE="),
+    // 2026-12-05, a local FuzzONNX run: a MatMul node with one input (the importer passed whatever
+    // inputs the node had, and shape inference indexed the missing second one).
+    Case(name: "MatMul with one input", mentions: "node 'n_MatMul4' (MatMul): needs inputs A, B",
+         base64: "CAgSHENvbnZMZW5zIG1ha2Vfb3BfZml4dHVyZXMucHk6lAEKMQoBeBICdDEaDG5fVHJhbnNwb3NlMiIJVHJhbnNwb3NlKg8KBHBhcm1ABEACQAGgAQcKHQoBePD9dDESAXkaCW5fTWF0TXVsNCIGTWF0TXVsEg5tYXRtbHJfdXRudWltZVoXCgF4EhIKEAgBEgwKAggCCgIIAwoCCAhiFwoBeRISChAIARIMCgIIAioCCAMKAggDQgQKABAR"),
   ]
 
   @Test(arguments: cases)
