@@ -49,11 +49,11 @@ struct RunManifest: Encodable {
     let file = notebook.url.lastPathComponent
     self.toolVersion = toolVersion
     self.notebook = file
-    let modelPath = model.modelPath == nil ? "bundled:" + model.modelURL.lastPathComponent
+    let modelPath = model.file.bundled != nil ? "bundled:" + model.modelURL.lastPathComponent
       : relative(model.modelURL.standardizedFileURL.path)
     self.model = FileRecord(path: modelPath, sha256: model.modelSHA256)
     let labelsPath = { (path: String) in
-      model.labelsPath == notebook.frontMatter.labels ? relative(path) : "bundled:" + (path as NSString).lastPathComponent
+      model.spec.labels != nil ? relative(path) : "bundled:" + (path as NSString).lastPathComponent
     }
     labels = model.labelsPath.flatMap { path in model.labelsSHA256.map { FileRecord(path: labelsPath(path), sha256: $0) } }
     preprocess = model.preset.summary
