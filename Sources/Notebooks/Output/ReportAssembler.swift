@@ -21,7 +21,7 @@ enum ReportAssembler {
           // The pictures as the step's model saw them (its preset's resize and crop).
           let pictures = try run.models.images(for: model)
           let images = Dictionary(pictures.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
-          made = try FigureBuilder(images: images, stepNumber: stepNumber).blocks(for: record)
+          made = try FigureBuilder(images: images, stepNumber: stepNumber, model: FigureBuilder.convention(for: model)).blocks(for: record)
         } catch {
           let message = (error as? NotebookError)?.message ?? "\(error)"
           throw NotebookError("step '\(record.step.name)': its figure could not be built: \(message)", at: record.step.location)
