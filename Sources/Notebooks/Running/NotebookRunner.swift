@@ -95,7 +95,7 @@ struct NotebookRunner {
     }
     // The manifest's predictions are the default model's, as before there were several.
     let predictions = try manifestPredictions(images: images, model: models.standard, cache: cache)
-    let manifest = RunManifest(notebook: notebook, model: models.standard, images: images, records: records,
+    let manifest = RunManifest(notebook: notebook, models: models, images: images, records: records,
                                predictions: predictions, toolVersion: options.toolVersion)
     return NotebookRun(notebook: notebook, models: models, images: images, records: records, manifest: manifest)
   }
