@@ -70,6 +70,10 @@ extension FrontMatter {
       guard name != ModelSpec.defaultName else {
         throw NotebookError("'\(name)' names the front matter's own `model:`; give this model another name", at: nameLocation)
       }
+      guard !value.isNull else {
+        throw NotebookError("model '\(name)' is empty; give a file path, bundled:NAME or {path: ..., labels: ..., preprocess: ...}",
+                            at: nameLocation)
+      }
       var spec = ModelSpec(name: name, location: nameLocation)
       func text(_ key: String, _ node: Node) throws -> String {
         guard let text = node.scalarText else {
@@ -95,7 +99,7 @@ extension FrontMatter {
         guard spec.path != nil else {
           throw NotebookError("model '\(name)' needs a 'path': an .onnx file or bundled:NAME", at: nameLocation)
         }
-      } else if value.scalarText != nil, !value.isNull {
+      } else if value.scalarText != nil {
         spec.path = try modelPath(try text("path", value), at: source.location(of: value), directory: directory)
         spec.keyLocations["path"] = source.location(of: value)
       } else {
