@@ -1,7 +1,7 @@
 /// Levenshtein distance (insertions, deletions, substitutions each cost 1), case-insensitive,
-/// over Characters; used to suggest the closest label or preset name for a typo.
-enum EditDistance {
-  static func distance(_ first: String, _ second: String) -> Int {
+/// over Characters; used to suggest the closest label, preset or bundled model name for a typo.
+public enum EditDistance {
+  public static func distance(_ first: String, _ second: String) -> Int {
     let a = Array(first.lowercased())
     let b = Array(second.lowercased())
     if a.isEmpty { return b.count }
@@ -21,7 +21,7 @@ enum EditDistance {
   }
 
   /// The `count` candidates nearest to `query`, nearest first; ties keep the candidates' order.
-  static func closest(to query: String, among candidates: [String], count: Int) -> [String] {
+  public static func closest(to query: String, among candidates: [String], count: Int) -> [String] {
     guard count > 0 else { return [] }
     let ranked = candidates.enumerated()
       .map { (index: $0.offset, name: $0.element, distance: distance(query, $0.element)) }

@@ -4,7 +4,9 @@ import Foundation
 /// the templates in `Templates/`): `$CONVLENS_HOME` if set, else the first folder holding
 /// `Models/efficientnet-lite0.onnx` above the executable or the current directory.
 public enum BundledResources {
-  public static let defaultModelName = "efficientnet-lite0.onnx"
+  /// The standard bundled model's file, whose presence marks the resources folder.
+  public static var defaultModelName: String { BundledModel.standard.fileName }
+  /// The class names a model that is not bundled gets by default (ImageNet's 1000).
   public static let defaultLabelsName = "imagenet_classes.txt"
 
   public static var root: URL? {

@@ -9,27 +9,21 @@ public struct LoadedModel: Sendable {
   public let url: URL
   public let labels: ClassLabels?
   public let preset: PreprocessPreset
-  /// True for the bundled EfficientNet-Lite0.
-  public let isBundled: Bool
+  /// Where it came from: a bundled model or a user's file.
+  public let source: ModelFile
 
-  /// Loads `path` (nil: the bundled model). Labels default to the ImageNet names for 1000-class
-  /// models; the preset defaults to the bundled model's own, or torchvision's `imagenet`.
+  /// True for a bundled model (`bundled:NAME`, or no model named).
+  public var isBundled: Bool { source.bundled != nil }
+
+  /// Loads `path`: nil for the standard bundled model, `bundled:NAME` for another bundled one, else
+  /// an ONNX file. Labels and preset default to the model's own (`ModelFile`).
   public static func load(path: String?, labelsPath: String? = nil, presetName: String? = nil) throws -> LoadedModel {
-    let bundled = path == nil
-    let url = try path.map { URL(fileURLWithPath: $0) } ?? BundledResources.model(BundledResources.defaultModelName)
-    guard FileManager.default.fileExists(atPath: url.path) else {
-      throw ModelLoadingError("model file not found: \(url.path)")
-    }
+    let source = try ModelFile(path)
+    let url = try source.existingURL()
     let network = try ONNXNetworkLoader.load(contentsOf: url)
-    let preset = try presetName.map { try PreprocessPreset.named($0) } ?? (bundled ? .efficientNetLite : .imagenet)
-    var labels: ClassLabels?
-    if let labelsPath {
-      labels = try ClassLabels.load(contentsOf: URL(fileURLWithPath: labelsPath))
-    } else if let bundledLabels = try? BundledResources.model(BundledResources.defaultLabelsName),
-              FileManager.default.fileExists(atPath: bundledLabels.path) {
-      labels = try ClassLabels.load(contentsOf: bundledLabels)
-    }
-    return LoadedModel(network: network, url: url, labels: labels, preset: preset, isBundled: bundled)
+    let preset = try presetName.map { try PreprocessPreset.named($0) } ?? source.defaultPreset
+    let labels = try (labelsPath.map { URL(fileURLWithPath: $0) } ?? source.defaultLabels).map { try ClassLabels.load(contentsOf: $0) }
+    return LoadedModel(network: network, url: url, labels: labels, preset: preset, source: source)
   }
 
   /// The label of class `index`, or "class N" without labels.

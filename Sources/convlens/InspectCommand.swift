@@ -10,7 +10,7 @@ struct InspectCommand: ParsableCommand {
     commandName: "inspect",
     abstract: "List a model's nodes: name, op, output tensor, output shape, parameters.")
 
-  @Argument(help: "ONNX model file (default: the bundled EfficientNet-Lite0).")
+  @Argument(help: ModelOptions.modelHelp)
   var model: String?
 
   @Option(name: .long, help: "Input shape to infer shapes for, e.g. 1,3,224,224 (default: the model's).")

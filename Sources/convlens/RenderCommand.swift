@@ -13,9 +13,9 @@ struct RenderCommand: ParsableCommand {
       (or what the front matter's `outputs` lists). Results are cached under .convlens-cache/ beside the \
       notebook, so a re-render after editing prose takes seconds.
 
-      --safe refuses every path the notebook names (model, labels, images, datasets, theme, and \
-      --template) that resolves, after following symbolic links, outside the notebook's folder: use it \
-      for notebooks you did not write. Ctrl-C leaves the previous report untouched (exit status 130).
+      --safe refuses every path the notebook names (model, labels, models, images, datasets, theme, \
+      and --template) that resolves, after following symbolic links, outside the notebook's folder: use \
+      it for notebooks you did not write (bundled:NAME models are ConvLens's own and pass). Ctrl-C leaves the previous report untouched (exit status 130).
       """)
 
   @Argument(help: "The notebook: Markdown with YAML front matter and ```convlens steps, or a .yaml notebook.")

@@ -5,14 +5,19 @@ import Notebooks
 
 /// The model a command runs on: the same options for `predict` and `explain`.
 struct ModelOptions: ParsableArguments {
-  @Option(name: .long, help: "ONNX model file (default: the bundled EfficientNet-Lite0).")
+  @Option(name: .long, help: ModelOptions.modelHelp)
   var model: String?
 
   @Option(name: .long, help: "Preprocessing preset: efficientnet-lite, imagenet, none (default: the model's).")
   var preset: String?
 
-  @Option(name: .long, help: "Class names, one per line (default: ImageNet's 1000 classes).")
+  @Option(name: .long, help: "Class names, one per line (default: the bundled model's, else ImageNet's 1000 classes).")
   var labels: String?
+
+  /// `--model` and `inspect`'s MODEL: a file or one of the bundled models, listed from their table.
+  static let modelHelp = ArgumentHelp(
+    "ONNX model file, or a bundled model: " + BundledModel.all.map(\.reference).joined(separator: ", ")
+      + " (default: \(BundledModel.standard.reference)).")
 
   func load() throws -> LoadedModel { try LoadedModel.load(path: model, labelsPath: labels, presetName: preset) }
 }

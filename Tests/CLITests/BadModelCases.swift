@@ -33,6 +33,10 @@ enum BadModelCases {
       Data([0x08, 0x08, 0x38, 0x05])  // ir_version 8, then field 7 (graph, a message) as a varint
     },
     bytes("ONNX empty file says it is empty", "empty.onnx", mentions: ["the file is empty"]) { Data() },
+    BadInputCase("bundled model name unknown lists the bundled models",
+                 mentions: ["unknown bundled model 'squeezenet1.0'", "did you mean 'bundled:squeezenet1.1'", "bundled:efficientnet-lite0"]) { _ in
+      predict("bundled:squeezenet1.0")
+    },
     row("ONNX protobuf without a graph", "nograph.onnx", mentions: ["no graph"]) {
       var model = BadModels.conv()
       model.clearGraph()

@@ -71,6 +71,10 @@ enum BadNotebookCases {
     let missingLabels = edited("labels: tiny_labels.txt", "labels: missing.txt")
     let brokenModel = edited("model: tiny_classifier.onnx", "model: broken.onnx")
     let midRun = withStep("grad-cam: {layer: no-such-layer}")
+    let declaresOther = { (text: String) in text.replacingOccurrences(of: "preprocess: none", with: "preprocess: none\nmodels:\n  other: tiny_classifier.onnx") }
+    let typoModel = declaresOther(withStep("grad-cam: {image: red, model: othr}"))
+    let modelsTypoKey = edited("preprocess: none", "preprocess: none\nmodels:\n  other: {path: tiny_classifier.onnx, lables: x.txt}")
+    let unknownBundled = edited("model: tiny_classifier.onnx", "model: bundled:squeezenet")
     let datasetMissing = withStep("neighbours: {image: red, dataset: shapes}")
       .replacingOccurrences(of: "preprocess: none", with: "preprocess: none\ndatasets:\n  shapes: {type: folder, path: shapes}")
     return [
@@ -78,6 +82,12 @@ enum BadNotebookCases {
       row("notebook unknown step suggests the method", typoStep, mentions: [at("grad-cma", in: typoStep), "'grad-cam'"]),
       row("notebook unknown setting suggests the setting", typoSetting, mentions: [at("layr", in: typoSetting), "'layer'"]),
       row("notebook unknown image name suggests the image", typoImage, mentions: [at("redd", in: typoImage), "'red'"]),
+      row("notebook unknown step model suggests the declared one", typoModel,
+          mentions: [at("othr", in: typoModel), "no model named 'othr'", "did you mean 'other'"]),
+      row("notebook models: entry with an unknown key suggests the key", modelsTypoKey,
+          mentions: [at("lables", in: modelsTypoKey), "model 'other'", "did you mean 'labels'"]),
+      row("notebook unknown bundled model lists the bundled ones", unknownBundled,
+          mentions: [at("bundled:", in: unknownBundled), "unknown bundled model 'squeezenet'", "did you mean 'bundled:squeezenet1.1'"]),
       row("notebook duplicate image names", duplicate, mentions: ["report.md:", "duplicate key 'red'"]),
       row("notebook image file missing", missingImage, mentions: [at("nowhere.png", in: missingImage), "image 'blue' not found"]),
       row("notebook model file missing", missingModel, mentions: [at("model:", in: missingModel), "missing.onnx"]),
@@ -146,6 +156,7 @@ enum SafeModeCases {
     let model = edited("model: tiny_classifier.onnx", "model: \(CLI.fixture("unsupported-op.onnx"))")
     let labels = edited("labels: tiny_labels.txt", "labels: \(outsideLabels)")
     let dataset = edited("preprocess: none", "preprocess: none\ndatasets:\n  shapes: {type: folder, path: ../shapes}")
+    let models = edited("preprocess: none", "preprocess: none\nmodels:\n  lite: bundled:efficientnet-lite0\n  other: \(CLI.fixture("unsupported-op.onnx"))")
     let theme = edited("preprocess: none", "preprocess: none\ntheme: \(CLI.root.appendingPathComponent("Templates/html").path)")
     return [
       row("--safe refuses an image path climbing out with ..", relative, mentions: [at("../elsewhere", relative), "image 'blue'", "outside"]),
@@ -158,6 +169,8 @@ enum SafeModeCases {
                                                    withDestinationPath: CLI.root.appendingPathComponent("Reports/images").path)
       },
       row("--safe refuses a model outside the folder", model, mentions: [at("model:", model), "the model"]),
+      row("--safe refuses a models: path outside the folder (a bundled one passes)", models,
+          mentions: [at(CLI.fixture("unsupported-op.onnx"), models), "model 'other'", "outside"]),
       row("--safe refuses a labels file outside the folder", labels, mentions: [at("labels:", labels), "labels"]),
       row("--safe refuses a dataset outside the folder", dataset, mentions: [at("shapes:", dataset), "dataset 'shapes'"]),
       row("--safe refuses a theme folder outside", theme, mentions: [at("theme:", theme), "theme"]),

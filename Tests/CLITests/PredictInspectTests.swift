@@ -17,6 +17,36 @@ import Testing
     #expect(records?.first?["logits"] == nil)
   }
 
+  /// `--model bundled:NAME` (predict, explain) and `inspect bundled:NAME` name the bundled models.
+  @Test func bundledModelsByName() throws {
+    let arguments = ["Reports/images/chelsea.png", "--json", "--top", "3"]
+    let named = try CLI.run(["predict", "--model", "bundled:efficientnet-lite0"] + arguments)
+    let plain = try CLI.run(["predict"] + arguments)
+    #expect(named.status == 0, "stderr: \(named.stderr)")
+    #expect(named.stdout == plain.stdout, "the default model is bundled:efficientnet-lite0, with its preset and labels")
+    let inspect = try CLI.run(["inspect", "bundled:efficientnet-lite0"])
+    #expect(inspect.status == 0, "stderr: \(inspect.stderr)")
+    #expect(inspect.stdout.contains("default CAM layer: /head_act/Clip_output_0"))
+    let help = try CLI.run(["explain", "--help"])
+    #expect(help.stdout.contains("bundled:squeezenet1.1"), "the help lists the bundled models from their table")
+  }
+
+  /// A bundled name ConvLens knows whose file this installation lacks: said so, not "file not found".
+  @Test func aBundledModelThatIsNotInstalledSaysSo() throws {
+    let home = try CLI.temporaryFolder()
+    defer { try? FileManager.default.removeItem(at: home) }
+    try FileManager.default.createDirectory(at: home.appendingPathComponent("Models"), withIntermediateDirectories: true)
+    for name in ["efficientnet-lite0.onnx", "imagenet_classes.txt"] {
+      try FileManager.default.createSymbolicLink(at: home.appendingPathComponent("Models/\(name)"),
+                                                 withDestinationURL: CLI.root.appendingPathComponent("Models/\(name)"))
+    }
+    let result = try CLI.run(["predict", "--model", "bundled:squeezenet1.1", "Reports/images/chelsea.png"],
+                             environment: ["CONVLENS_HOME": home.path])
+    #expect(result.status == 1)
+    #expect(result.stderr.contains("the bundled model bundled:squeezenet1.1 is not installed"), "\(result.stderr)")
+    #expect(result.stderr.contains("Models/squeezenet1.1.onnx"), "\(result.stderr)")
+  }
+
   @Test func logitsFlagAddsTheFullVector() throws {
     let result = try CLI.run(["predict", "Reports/images/coffee.png", "--json", "--logits", "--top", "1"])
     #expect(result.status == 0, "stderr: \(result.stderr)")

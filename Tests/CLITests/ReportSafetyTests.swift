@@ -109,6 +109,22 @@ import Testing
     #expect(FileManager.default.fileExists(atPath: scratch.url("out/report.pdf").path))
   }
 
+  /// Bundled models are ConvLens's own files: `--safe` accepts them, and the manifest names them `bundled:FILE`.
+  @Test func safeRenderAcceptsBundledModels() throws {
+    let scratch = try Scratch()
+    defer { scratch.remove() }
+    let notebook = Scratch.goodNotebook
+      .replacingOccurrences(of: "preprocess: none", with: "preprocess: none\nmodels:\n  lite: bundled:efficientnet-lite0")
+      .replacingOccurrences(of: "predict: {top: 2}", with: "predict: {top: 2, model: lite}")
+    try scratch.write("report.md", notebook)
+    let result = try CLI.run(Scratch.renderArguments(["--safe", "--html"]), in: scratch.folder)
+    try #require(result.status == 0, "\(result.stderr)")
+    let manifest = try JSONSerialization.jsonObject(with: Data(contentsOf: scratch.url("out/report.run.json"))) as? [String: Any]
+    let models = manifest?["models"] as? [[String: Any]] ?? []
+    #expect(models.map { $0["path"] as? String } == ["tiny_classifier.onnx", "bundled:efficientnet-lite0.onnx"])
+    #expect((manifest?["steps"] as? [[String: Any]])?.first?["model"] as? String == "lite")
+  }
+
   @Test func renderHelpDocumentsSafe() throws {
     let result = try CLI.run(["render", "--help"])
     #expect(result.status == 0)

@@ -72,8 +72,9 @@ struct ComparisonFigure {
   /// Each convention is stated once, for the columns that share it.
   private func caption(_ names: [String], display: [[Convention]], classes: [String]) -> String {
     let skipped: Set<String> = ["method", "class", "target"]
+    // The model (when not the default) is every column's, so it opens "In every column".
     let perColumn = zip(columns, display).map { column, shown in
-      column.conventions.filter { !skipped.contains($0.key) } + shown
+      (builder.model.map { [$0] } ?? []) + column.conventions.filter { !skipped.contains($0.key) } + shown
     }
     // Conventions in order of first appearance, grouped by the exact set of columns holding them.
     var groups: [(columns: [Int], conventions: [Convention])] = []

@@ -10,6 +10,16 @@ struct FigureBuilder {
   let images: [String: PreparedImage]
   /// The step's position among the notebook's steps (1-based), for unique figure ids.
   let stepNumber: Int
+  /// "model: squeezenet (SqueezeNet 1.1, bundled)" for a step on a `models:` entry, first in its
+  /// captions; nil on the default model, whose captions read as they did before there were several.
+  var model: Convention? = nil
+
+  /// The caption convention naming `model`, nil for the default model.
+  static func convention(for model: ModelSource) -> Convention? {
+    guard !model.isDefault else { return nil }
+    let file = model.file.bundled.map { "\($0.title), bundled" } ?? model.modelURL.lastPathComponent
+    return Convention("model", "\(model.name) (\(file))")
+  }
 
   func blocks(for record: StepRecord) throws -> [Block] {
     let output: MethodOutput
@@ -53,7 +63,8 @@ struct FigureBuilder {
            String(format: "%.4f", entry.probability)]
         }
       }
-      let note = "Top-\(predictions.items.first?.top.count ?? 5) classes per image; probability = softmax of the model output; "
+      let note = "Top-\(predictions.items.first?.top.count ?? 5) classes per image; "
+        + (model.map { "\($0.key): \($0.value); " } ?? "") + "probability = softmax of the model output; "
         + "preprocessing: \(output.convention("preprocess") ?? "the model's")."
       return [.table(Table(header: ["image", "rank", "class", "index", "probability"], rows: rows, caption: note,
                            alignments: [.left, .right, .left, .right, .right]))]
@@ -123,10 +134,10 @@ struct StepResult {
   /// The name of image `index` of the batch.
   func imageName(_ index: Int) -> String { index < imageNames.count ? imageNames[index] : "image \(index + 1)" }
 
-  /// "grad-cam — layer: …; target: …" with the conventions in order, `extra` first after the
-  /// method, `display` (how `MapDisplay` made the pixels) last.
+  /// "grad-cam — layer: …; target: …" with the conventions in order, the model (when not the
+  /// default) and `extra` first after the method, `display` (how `MapDisplay` made the pixels) last.
   func caption(extra: [Convention] = [], skipping: Set<String> = [], display: [Convention] = []) -> String {
-    let parts = (extra + output.conventions.filter { $0.key != "method" && !skipping.contains($0.key) } + display)
+    let parts = ((builder.model.map { [$0] } ?? []) + extra + output.conventions.filter { $0.key != "method" && !skipping.contains($0.key) } + display)
       .map { "\($0.key): \($0.value)" }
     return ([method] + (parts.isEmpty ? [] : [parts.joined(separator: "; ")])).joined(separator: " — ") + "."
   }

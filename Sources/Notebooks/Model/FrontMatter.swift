@@ -28,7 +28,7 @@ public struct NamedImage: Sendable, Equatable {
 
 public struct FrontMatter: Sendable {
   public static let knownKeys = [
-    "title", "subtitle", "author", "date", "language", "model", "labels", "preprocess", "images",
+    "title", "subtitle", "author", "date", "language", "model", "labels", "preprocess", "models", "images",
     "datasets", "outputs", "theme", "seed",
   ]
   public static let outputKinds = ["pdf", "html"]
@@ -39,10 +39,13 @@ public struct FrontMatter: Sendable {
   /// Text as written (never the clock), so renders are deterministic.
   public var date: String?
   public var language: String?
-  /// Absolute paths; nil model means the bundled EfficientNet-Lite0.
+  /// The default model: an absolute path or `bundled:NAME`; nil means the bundled EfficientNet-Lite0.
   public var model: String?
+  /// The default model's class names (absolute path) and preset name (see `defaultModel`).
   public var labels: String?
   public var preprocess: String?
+  /// `models:`, the other models steps may choose (`model: NAME`), in written order.
+  public var models: [ModelSpec] = []
   /// In written order; names are unique (YAML rejects duplicate keys).
   public var images: [NamedImage] = []
   public var datasets: [DatasetSpec] = []
@@ -82,7 +85,11 @@ public struct FrontMatter: Sendable {
       case "author": result.author = try text(key, value)
       case "date": result.date = try text(key, value)
       case "language": result.language = try text(key, value)
-      case "model": result.model = value.isNull ? nil : try path(key, value)
+      case "model" where !value.isNull:
+        let written = try text(key, value)
+        guard !written.isEmpty else { throw NotebookError("'model' is empty; give a file path or bundled:NAME", at: source.location(of: value)) }
+        result.model = try modelPath(written, at: source.location(of: value), directory: directory)
+      case "model": result.model = nil
       case "labels": result.labels = value.isNull ? nil : try path(key, value)
       case "preprocess": result.preprocess = value.isNull ? nil : try text(key, value)
       case "theme": result.theme = value.isNull ? nil : try path(key, value)
@@ -91,6 +98,7 @@ public struct FrontMatter: Sendable {
           throw NotebookError("'seed' must be a non-negative integer", at: source.location(of: value))
         }
         result.seed = seed
+      case "models": result.models = try decodeModels(value, source: source, directory: directory)
       case "images": result.images = try decodeImages(value, source: source, directory: directory)
       case "datasets": result.datasets = try decodeDatasets(value, source: source, directory: directory)
       case "outputs": result.outputs = try decodeOutputs(value, source: source)

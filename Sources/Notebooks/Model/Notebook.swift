@@ -52,6 +52,8 @@ public struct Step: Sendable, Equatable {
   public var dataset: String?
   /// The name prose uses for the step's (first) figure: `label: fig-gradcam`, `@fig-gradcam`.
   public var label: String?
+  /// The front matter's `models:` entry the step runs on; nil: the default model (`model: default` too).
+  public var model: String?
   /// `compare` only: one map step per column (its method, settings and display keys).
   public var columns: [Step]
   /// Where the step starts, and where each key was written (for located errors).
@@ -59,8 +61,8 @@ public struct Step: Sendable, Equatable {
   public var keyLocations: [String: SourceLocation]
 
   public init(name: String, settings: [String: StepValue] = [:], images: [String] = [], targets: [String] = [],
-              display: DisplaySettings = DisplaySettings(), dataset: String? = nil, label: String? = nil, columns: [Step] = [],
-              location: SourceLocation, keyLocations: [String: SourceLocation] = [:]) {
+              display: DisplaySettings = DisplaySettings(), dataset: String? = nil, label: String? = nil, model: String? = nil,
+              columns: [Step] = [], location: SourceLocation, keyLocations: [String: SourceLocation] = [:]) {
     self.name = name
     self.settings = settings
     self.images = images
@@ -68,13 +70,16 @@ public struct Step: Sendable, Equatable {
     self.display = display
     self.dataset = dataset
     self.label = label
+    self.model = model
     self.columns = columns
     self.location = location
     self.keyLocations = keyLocations
   }
 
   /// Keys a step understands besides the method's own settings.
-  public static let stepKeys = ["image", "images", "target", "targets", "dataset", "label"] + DisplaySettings.keys
+  public static let stepKeys = ownKeys + DisplaySettings.keys
+  /// The step keys that belong to a whole `compare` step, never to one of its columns.
+  static let ownKeys = ["image", "images", "target", "targets", "dataset", "label", "model"]
 }
 
 /// A setting value as YAML gave it: scalars typed by YAML's rules, lists of them; the methods'

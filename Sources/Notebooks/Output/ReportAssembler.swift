@@ -5,7 +5,6 @@ import Foundation
 enum ReportAssembler {
   static func document(_ run: NotebookRun) throws -> ReportDocument {
     let notebook = run.notebook, front = notebook.frontMatter
-    let images = Dictionary(run.images.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
     var blocks: [Block] = []
     var stepNumber = 0
     var records = run.records.makeIterator()
@@ -18,7 +17,11 @@ enum ReportAssembler {
         guard let record = records.next() else { continue }
         var made: [Block]
         do {
-          made = try FigureBuilder(images: images, stepNumber: stepNumber).blocks(for: record)
+          let model = run.models.model(named: record.model) ?? run.models.standard
+          // The pictures as the step's model saw them (its preset's resize and crop).
+          let pictures = try run.models.images(for: model)
+          let images = Dictionary(pictures.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+          made = try FigureBuilder(images: images, stepNumber: stepNumber, model: FigureBuilder.convention(for: model)).blocks(for: record)
         } catch {
           let message = (error as? NotebookError)?.message ?? "\(error)"
           throw NotebookError("step '\(record.step.name)': its figure could not be built: \(message)", at: record.step.location)

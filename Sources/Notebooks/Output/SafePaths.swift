@@ -1,8 +1,10 @@
 // `render --safe`: a notebook from someone else can name any file on the machine (`model: /etc/x`,
 // `cat: ../../private.png`, a symlink beside it pointing anywhere), and the report would embed or
 // publish what it reads. With --safe every path the notebook (or -P, or --template) names must
-// resolve, after following symbolic links, inside the notebook's own folder.
+// resolve, after following symbolic links, inside the notebook's own folder. Bundled models
+// (`bundled:NAME`) are ConvLens's own files, not the notebook's, so they pass.
 import Foundation
+import ModelLoading
 
 enum SafePaths {
   /// Throws at the first path outside the notebook's folder, located where the notebook names it.
@@ -17,8 +19,13 @@ enum SafePaths {
       throw NotebookError("--safe: \(what) (\(target)) is outside the notebook's folder \(root); "
                           + "copy it into that folder or render without --safe", at: location ?? nowhere)
     }
-    if let model = front.model { try require(model, "the model", at: front.keyLocations["model"]) }
-    if let labels = front.labels { try require(labels, "the labels file", at: front.keyLocations["labels"]) }
+    for model in front.allModels {
+      let whose = model.isDefault ? "" : " of model '\(model.name)'"
+      if let path = model.path, !path.hasPrefix(BundledModel.scheme) {
+        try require(path, model.isDefault ? "the model" : "model '\(model.name)'", at: model.keyLocations["path"])
+      }
+      if let labels = model.labels { try require(labels, "the labels file" + whose, at: model.keyLocations["labels"]) }
+    }
     if let theme = front.theme { try require(theme, "the theme folder", at: front.keyLocations["theme"]) }
     for image in front.images { try require(image.path, "image '\(image.name)'", at: image.location) }
     for dataset in front.datasets {

@@ -80,7 +80,8 @@ public enum NotebookParser {
       }
       appendProse(upTo: block.startLine - 1)
       let source = YAMLText(text: block.content, file: file, lineOffset: fenceLine, columnOffset: block.startColumn - 1)
-      let parser = StepParser(source: source, imageNames: frontMatter.images.map(\.name), datasetNames: frontMatter.datasets.map(\.name))
+      let parser = StepParser(source: source, imageNames: frontMatter.images.map(\.name), datasetNames: frontMatter.datasets.map(\.name),
+                                modelNames: frontMatter.models.map(\.name))
       var step = try parser.parse(try source.compose())
       if block.content.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
         step.location = SourceLocation(file: file, line: fenceLine, column: block.startColumn)
@@ -118,7 +119,8 @@ public enum NotebookParser {
       guard case .sequence(let items) = cellsNode else {
         throw NotebookError("'cells' must be a list: each item `markdown: |` or one step", at: source.location(of: cellsNode))
       }
-      let parser = StepParser(source: source, imageNames: frontMatter.images.map(\.name), datasetNames: frontMatter.datasets.map(\.name))
+      let parser = StepParser(source: source, imageNames: frontMatter.images.map(\.name), datasetNames: frontMatter.datasets.map(\.name),
+                                modelNames: frontMatter.models.map(\.name))
       for item in items {
         if let pairs = item.orderedPairs, pairs.count == 1, pairs[0].key == "markdown" {
           guard let markdown = pairs[0].value.scalarText else {

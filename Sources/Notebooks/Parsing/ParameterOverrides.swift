@@ -1,8 +1,9 @@
 // `-P key=value`: replaces front-matter values without editing the notebook. Dotted keys reach
-// nested mappings (`-P images.cat=my-cat.jpg`, `-P datasets.fashion.limit=200`). Values are YAML
-// (`-P outputs=[pdf]`). Paths given on the command line are relative to the current directory,
-// like every other command-line path.
+// nested mappings (`-P images.cat=my-cat.jpg`, `-P datasets.fashion.limit=200`,
+// `-P models.sq=bundled:squeezenet1.1`). Values are YAML (`-P outputs=[pdf]`). Paths given on the
+// command line are relative to the current directory, like every other command-line path.
 import Foundation
+import ModelLoading
 import Yams
 
 public struct ParameterOverride: Sendable, Equatable {
@@ -26,11 +27,13 @@ public struct ParameterOverride: Sendable, Equatable {
 
   public var key: String { keyPath.joined(separator: ".") }
 
-  /// Whether the value names a file (resolved against the current directory).
+  /// Whether the value names a file (resolved against the current directory, unless it names a
+  /// bundled model: `-P model=bundled:squeezenet1.1`).
   var isPath: Bool {
     switch keyPath.first {
     case "model", "labels", "theme": return keyPath.count == 1
     case "images": return keyPath.count == 2
+    case "models": return keyPath.count == 2 || (keyPath.count == 3 && ["path", "labels"].contains(keyPath[2]))
     case "datasets": return keyPath.count == 3 && keyPath[2] == "path"
     default: return false
     }
@@ -43,7 +46,8 @@ public struct ParameterOverride: Sendable, Equatable {
     }
     let valueNode: Node
     if isPath {
-      valueNode = Node(resolvePath(value, against: currentDirectory), .implicit, .doubleQuoted)
+      let path = value.hasPrefix(BundledModel.scheme) ? value : resolvePath(value, against: currentDirectory)
+      valueNode = Node(path, .implicit, .doubleQuoted)
     } else {
       do {
         valueNode = try Yams.compose(yaml: value) ?? Node("", .implicit, .plain)

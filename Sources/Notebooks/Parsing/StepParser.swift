@@ -23,6 +23,8 @@ struct StepParser {
   let source: YAMLText
   let imageNames: [String]
   let datasetNames: [String]
+  /// The names of the front matter's `models:` (a step may also say `model: default`).
+  var modelNames: [String] = []
 
   /// Every step name a notebook may use.
   static var knownNames: [String] { BuiltInStep.names + MethodRegistry.names }
@@ -60,6 +62,7 @@ struct StepParser {
       case "image", "images": step.images = try imageList(value)
       case "target", "targets": step.targets = try textList(value, key: key)
       case "dataset": step.dataset = try datasetName(value)
+      case "model": step.model = try modelName(value)
       case "label":
         let text = try scalar(value, key: key)
         guard FigureReference.isValidLabel(text) else {
@@ -109,6 +112,22 @@ struct StepParser {
     return text
   }
 
+  /// A name of `models:`, checked here so a typo fails before anything runs; `default` (the front
+  /// matter's own model) becomes nil, like no `model:` at all.
+  private func modelName(_ node: Node) throws -> String? {
+    let text = try scalar(node, key: "model")
+    if text == ModelSpec.defaultName { return nil }
+    guard modelNames.contains(text) else {
+      if modelNames.isEmpty {
+        throw NotebookError("no model named '\(text)': the front matter declares no `models:` "
+                            + "(e.g. `models: {squeezenet: bundled:squeezenet1.1}`)", at: source.location(of: node))
+      }
+      throw NotebookError("no model named '\(text)' in the front matter's models"
+                          + Suggestions.hint(for: text, in: [ModelSpec.defaultName] + modelNames), at: source.location(of: node))
+    }
+    return text
+  }
+
   /// `queries: {dataset: NAME, per-class: N}` -> settings `queries: dataset`, `per-class: N`.
   private func datasetQueries(_ node: Node, into step: inout Step) throws -> (name: String, node: Node) {
     var found: (name: String, node: Node)?
@@ -137,7 +156,7 @@ struct StepParser {
     }
     return try items.map { item in
       let column = try parse(item)
-      let stepOnly = ["image", "images", "target", "targets", "dataset", "label"].filter { column.keyLocations[$0] != nil }
+      let stepOnly = Step.ownKeys.filter { column.keyLocations[$0] != nil }
       if let key = stepOnly.first {
         throw NotebookError("compare: '\(key)' belongs to the compare step, not to one column", at: column.keyLocations[key] ?? column.location)
       }

@@ -1,21 +1,9 @@
+import Imaging
+
 /// "Did you mean" hints for misspelt keys and names.
 enum Suggestions {
-  /// Levenshtein distance (insert, delete, substitute cost 1), case-insensitive.
-  static func distance(_ first: String, _ second: String) -> Int {
-    let a = Array(first.lowercased()), b = Array(second.lowercased())
-    if a.isEmpty { return b.count }
-    if b.isEmpty { return a.count }
-    var previous = Array(0...b.count)  // previous[j] = distance(a[..<i-1], b[..<j])
-    var current = [Int](repeating: 0, count: b.count + 1)
-    for i in 1...a.count {
-      current[0] = i
-      for j in 1...b.count {
-        current[j] = min(previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1), previous[j] + 1, current[j - 1] + 1)
-      }
-      swap(&previous, &current)
-    }
-    return previous[b.count]
-  }
+  /// Levenshtein distance, case-insensitive: Imaging's, which also ranks label and preset names.
+  static func distance(_ first: String, _ second: String) -> Int { EditDistance.distance(first, second) }
 
   /// The candidates nearest to `query` (nearest first, ties in candidate order), at most `count`,
   /// keeping only those within half the query's length so nonsense gets no suggestion.

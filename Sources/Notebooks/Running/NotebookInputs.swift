@@ -1,5 +1,5 @@
-// The model and images a notebook names, with their content hashes. The network itself is loaded
-// only when a step is not in the cache, so a cached re-render never parses the ONNX file.
+// The models and images a notebook names, with their content hashes. A network is loaded only when
+// a step on it is not in the cache, so a cached re-render never parses an ONNX file.
 import Engine
 import Foundation
 import Imaging
@@ -16,47 +16,49 @@ struct PreparedImage {
   var display: RGBImage?
 }
 
-/// The model file, its labels and preprocessing, hashed up front and loaded on first use.
+/// One model of the notebook: its file, labels and preprocessing, hashed up front and loaded on first use.
 final class ModelSource {
-  let modelPath: String?
+  let spec: ModelSpec
+  let file: ModelFile
   let modelURL: URL
   let labelsPath: String?
   let preset: PreprocessPreset
   let modelSHA256: String
   let labelsSHA256: String?
   private var loaded: LoadedModel?
+  private var labelNames: [String]??
 
-  init(_ frontMatter: FrontMatter, notebookFile: String) throws {
+  var name: String { spec.name }
+  var isDefault: Bool { spec.isDefault }
+
+  init(_ spec: ModelSpec, notebookFile: String) throws {
+    self.spec = spec
     func located(_ key: String) -> SourceLocation {
-      frontMatter.keyLocations[key] ?? SourceLocation(file: notebookFile, line: 0, column: 0)
+      spec.keyLocations[key] ?? spec.location ?? SourceLocation(file: notebookFile, line: 0, column: 0)
     }
-    modelPath = frontMatter.model
-    if let path = frontMatter.model {
-      modelURL = URL(fileURLWithPath: path)
-    } else {
-      do {
-        modelURL = try BundledResources.model(BundledResources.defaultModelName)
-      } catch {
-        throw NotebookError("\(error)")
-      }
+    let file: ModelFile, url: URL
+    do {
+      file = try ModelFile(spec.path)
+      url = try file.url()
+    } catch {
+      throw NotebookError("\(error)", at: spec.keyLocations["path"])
     }
-    guard FileManager.default.fileExists(atPath: modelURL.path) else {
-      throw NotebookError("model file not found: \(modelURL.path) (expected an .onnx file)", at: located("model"))
+    guard FileManager.default.fileExists(atPath: url.path) else {
+      let problem = file.bundled.map { "the bundled model \($0.reference) is not installed (\(url.path) is missing)" }
+        ?? "model file not found: \(url.path) (expected an .onnx file)"
+      throw NotebookError(problem, at: located("path"))
     }
+    (self.file, modelURL) = (file, url)
     modelSHA256 = try ContentHash.sha256(file: modelURL)
-    // The labels LoadedModel would pick: the front matter's, else the bundled ImageNet names.
-    var labels = frontMatter.labels
-    if labels == nil, let bundled = try? BundledResources.model(BundledResources.defaultLabelsName),
-       FileManager.default.fileExists(atPath: bundled.path) {
-      labels = bundled.path
-    }
+    // The labels LoadedModel would pick: the notebook's, else the model's own.
+    let labels = spec.labels ?? file.defaultLabels?.path
     if let labels, !FileManager.default.fileExists(atPath: labels) {
       throw NotebookError("labels file not found: \(labels) (expected one class name per line)", at: located("labels"))
     }
     labelsPath = labels
     labelsSHA256 = try labels.map { try ContentHash.sha256(file: URL(fileURLWithPath: $0)) }
     do {
-      preset = try frontMatter.preprocess.map { try PreprocessPreset.named($0) } ?? (frontMatter.model == nil ? .efficientNetLite : .imagenet)
+      preset = try spec.preprocess.map { try PreprocessPreset.named($0) } ?? file.defaultPreset
     } catch {
       throw NotebookError("\(error)", at: located("preprocess"))
     }
@@ -65,16 +67,58 @@ final class ModelSource {
   /// The network (loaded once).
   func model() throws -> LoadedModel {
     if let loaded { return loaded }
-    let model = try LoadedModel.load(path: modelPath, labelsPath: labelsPath, presetName: preset.name)
+    let model = try LoadedModel.load(path: spec.path, labelsPath: labelsPath, presetName: preset.name)
     loaded = model
     return model
   }
 
-  /// Class names without loading the network.
+  /// Class names without loading the network (read once).
   func classNames() throws -> [String]? {
-    guard let labelsPath else { return nil }
-    return try ClassLabels.load(contentsOf: URL(fileURLWithPath: labelsPath)).names
+    if let labelNames { return labelNames }
+    let names = try labelsPath.map { try ClassLabels.load(contentsOf: URL(fileURLWithPath: $0)).names }
+    labelNames = .some(names)
+    return names
   }
+}
+
+/// Every model of a notebook (the default first, then `models:` in order), and the images as each
+/// preprocessing preset prepares them: once per preset, shared by the models that use it.
+final class NotebookModels {
+  let all: [ModelSource]
+  private let images: [NamedImage]
+  /// By `PreprocessPreset.summary`, which spells out every value of the preset.
+  private var prepared: [String: [PreparedImage]] = [:]
+
+  init(_ frontMatter: FrontMatter, notebookFile: String) throws {
+    all = try frontMatter.allModels.map { try ModelSource($0, notebookFile: notebookFile) }
+    images = frontMatter.images
+  }
+
+  /// The front matter's own model.
+  var standard: ModelSource { all[0] }
+
+  func model(named name: String) -> ModelSource? { all.first { $0.name == name } }
+
+  /// The model `step` runs on: its `model:`, else the default.
+  func model(for step: Step) throws -> ModelSource {
+    let name = step.model ?? ModelSpec.defaultName
+    guard let model = model(named: name) else {
+      throw NotebookError("no model named '\(name)' in the front matter's models", at: step.keyLocations["model"] ?? step.location)
+    }
+    return model
+  }
+
+  /// The front matter's images as `model` sees them (prepared on first use of its preset).
+  func images(for model: ModelSource) throws -> [PreparedImage] {
+    let key = model.preset.summary
+    if let done = prepared[key] { return done }
+    let made = try ImagePreparation.prepare(images, preset: model.preset)
+    prepared[key] = made
+    return made
+  }
+
+  /// How many presets' images have been prepared (tests check the sharing).
+  var preparedPresets: Int { prepared.count }
 }
 
 enum ImagePreparation {

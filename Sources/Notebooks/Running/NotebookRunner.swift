@@ -30,6 +30,8 @@ public struct RunOptions: Sendable {
 /// One step's result with how it was obtained.
 struct StepRecord {
   var step: Step
+  /// The name of the model it ran on (`NotebookRun.models`).
+  var model: String = ModelSpec.defaultName
   var output: StepOutput
   /// The images the step ran on, in batch order (image index i is `imageNames[i]`).
   var imageNames: [String]
@@ -40,6 +42,8 @@ struct StepRecord {
 /// Everything a run produced: what the document builder and the manifest read.
 struct NotebookRun {
   var notebook: Notebook
+  var models: NotebookModels
+  /// The images as the default model saw them.
   var images: [PreparedImage]
   var records: [StepRecord]
   var manifest: RunManifest
@@ -50,18 +54,20 @@ struct NotebookRunner {
   let options: RunOptions
 
   func run() throws -> NotebookRun {
-    let front = notebook.frontMatter
-    let model = try ModelSource(front, notebookFile: notebook.displayName)
-    let images = try ImagePreparation.prepare(front.images, preset: model.preset)
+    let models = try NotebookModels(notebook.frontMatter, notebookFile: notebook.displayName)
+    let images = try models.images(for: models.standard)
     let cache = StepCache(notebookDirectory: notebook.url.deletingLastPathComponent(), enabled: options.useCache)
-    let classNames = try model.classNames()
     let steps = notebook.steps
+    // Every model a step uses, with its class names read, before anything runs: a bad labels file
+    // stops the render here, not halfway through.
+    let stepModels = try steps.map { try models.model(for: $0) }
+    for model in [models.standard] + stepModels { _ = try model.classNames() }
     var records: [StepRecord] = []
-    for (index, step) in steps.enumerated() {
+    for (index, (step, model)) in zip(steps, stepModels).enumerated() {
       defer { EngineMemory.releaseIdleBuffers() }  // one step's idle buffers must not add to the next one's peak
       options.progress.step(index + 1, of: steps.count, "\(step.name) (\(step.location.fileAndLine))")
       let start = Date()
-      let selected = try select(step, from: images)
+      let selected = try select(step, from: try models.images(for: model))
       let output: StepOutput, cacheHit: Bool
       if step.name == BuiltInStep.compare {
         // Each column is the step it would be on its own, cached as such (a standalone grad-cam
@@ -70,7 +76,7 @@ struct NotebookRunner {
         var allCached = true
         for var column in step.columns {
           (column.images, column.targets) = (step.images, step.targets)
-          let (columnOutput, hit) = try result(of: column, images: selected, model: model, classNames: classNames, cache: cache)
+          let (columnOutput, hit) = try result(of: column, images: selected, model: model, cache: cache)
           switch columnOutput.payload {
           case .layerMaps, .pixelAttributions: break
           case .imageGrid, .embedding, .neighbours, .table, .curve, .evaluation, .predictions:
@@ -81,21 +87,21 @@ struct NotebookRunner {
         }
         (output, cacheHit) = (.comparison(columns), allCached)
       } else {
-        let (single, hit) = try result(of: step, images: selected, model: model, classNames: classNames, cache: cache)
+        let (single, hit) = try result(of: step, images: selected, model: model, cache: cache)
         (output, cacheHit) = (.method(single), hit)
       }
-      records.append(StepRecord(step: step, output: output, imageNames: selected.map(\.name), seconds: Date().timeIntervalSince(start),
+      records.append(StepRecord(step: step, model: model.name, output: output, imageNames: selected.map(\.name), seconds: Date().timeIntervalSince(start),
                                 cacheHit: cacheHit))
     }
-    let predictions = try manifestPredictions(images: images, model: model, cache: cache)
-    let manifest = RunManifest(notebook: notebook, model: model, images: images, records: records,
+    // The manifest's predictions are the default model's, as before there were several.
+    let predictions = try manifestPredictions(images: images, model: models.standard, cache: cache)
+    let manifest = RunManifest(notebook: notebook, models: models, images: images, records: records,
                                predictions: predictions, toolVersion: options.toolVersion)
-    return NotebookRun(notebook: notebook, images: images, records: records, manifest: manifest)
+    return NotebookRun(notebook: notebook, models: models, images: images, records: records, manifest: manifest)
   }
 
   /// The step's output from the cache, or computed (and stored); true when it came from the cache.
-  private func result(of step: Step, images selected: [PreparedImage], model: ModelSource, classNames: [String]?,
-                      cache: StepCache) throws -> (MethodOutput, Bool) {
+  private func result(of step: Step, images selected: [PreparedImage], model: ModelSource, cache: StepCache) throws -> (MethodOutput, Bool) {
     let key = try CacheKeyMaterial(
       toolVersion: options.toolVersion, modelSHA256: model.modelSHA256, labelsSHA256: model.labelsSHA256,
       preprocess: model.preset.summary, step: step.name, settings: step.settings, imageSHA256: selected.map(\.sha256),
@@ -106,7 +112,7 @@ struct NotebookRunner {
     }
     let output: MethodOutput
     do {
-      output = try compute(step, images: selected, model: model, classNames: classNames)
+      output = try compute(step, images: selected, model: model)
     } catch let error as NotebookError where error.location != nil {
       throw error
     } catch {
@@ -143,7 +149,7 @@ struct NotebookRunner {
     return "\(spec.type):\(spec.limit.map(String.init) ?? "all"):\(options):\(contents)"
   }
 
-  private func compute(_ step: Step, images: [PreparedImage], model: ModelSource, classNames: [String]?) throws -> MethodOutput {
+  private func compute(_ step: Step, images: [PreparedImage], model: ModelSource) throws -> MethodOutput {
     let loaded = try model.model()
     if step.name == BuiltInStep.predict {
       var top = 5
@@ -171,7 +177,7 @@ struct NotebookRunner {
     let method = try StepMethods.make(step.name, settings: step.settings)
     let progress = options.progress
     let context = MethodContext(
-      network: loaded.network, images: Tensor.batch(images.map(\.tensor)), classNames: classNames,
+      network: loaded.network, images: Tensor.batch(images.map(\.tensor)), classNames: try model.classNames(),
       targets: step.targets.map { ClassTarget.parse($0) }, seed: notebook.frontMatter.seed, dataset: dataset,
       progress: { name, done, total in progress.detail(name, done: done, total: total) })
     var output = try method.run(context)
