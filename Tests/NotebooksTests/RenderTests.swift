@@ -74,6 +74,19 @@ import Testing
     #expect(fourth.cacheHits == 0)
   }
 
+  @Test("cache keys hold the executable's hash: a rebuilt ConvLens never serves an older build's results")
+  func cacheKeysNameTheBuild() throws {
+    #expect(ContentHash.executable.count == 16 && ContentHash.executable.allSatisfy(\.isHexDigit), "\(ContentHash.executable)")
+    func key(_ version: String) throws -> String {
+      try CacheKeyMaterial(toolVersion: version, modelSHA256: "m", labelsSHA256: nil, preprocess: "p", step: "saliency",
+                           settings: [:], imageSHA256: ["i"], targets: [], seed: 0, dataset: nil).key()
+    }
+    let material = CacheKeyMaterial(toolVersion: "0.1.0", modelSHA256: "m", labelsSHA256: nil, preprocess: "p", step: "s",
+                                    settings: [:], imageSHA256: [], targets: [], seed: 0, dataset: nil)
+    #expect(material.toolVersion.contains("build \(ContentHash.executable)"))
+    #expect(try key("0.1.0") == key("0.1.0") && key("0.1.0") != key("0.1.1"))
+  }
+
   @Test func cachedOutputEqualsFreshOutput() throws {
     let workspace = try TestWorkspace()
     let url = try workspace.write("same.md", RenderTests.notebook)

@@ -31,7 +31,7 @@ public struct GuidedGradCAM: VisualizationMethod {
     let shape = try context.validatedImageShape()
     let (height, width) = (shape[2], shape[3])
     var mapIndex = 0
-    let conventions = [Convention("rule", ruleDescription(rule)), Convention("grad-cam upsampling", upsample.rawValue),
+    let conventions = [Convention("rule", ruleDescription(rule, network: context.network)), Convention("grad-cam upsampling", upsample.rawValue),
                        Convention("grad-cam layer", maps.layer)]
     var output = try PixelAttributionRunner.run(context, method: Self.name, signed: true, reduction: .maxAbs, gradientImage: true,
                                                 conventions: conventions) { classes in

@@ -36,8 +36,17 @@ enum PixelAttributionRunner {
   }
 }
 
-/// The ReLU rule name for captions.
-func ruleDescription(_ rule: BackwardRule) -> String {
-  let units = rule.appliesToClip ? "Relu and Clip(0, 6) units" : "Relu units only (captum's convention)"
-  return "\(rule.relu.rawValue) on \(units)"
+/// The ReLU rule for captions, with the units of this network it acts on ("guided at 26 ReLU units").
+func ruleDescription(_ rule: BackwardRule, network: Network) -> String {
+  let (relu, clip) = network.reluRuleUnits(appliesToClip: rule.appliesToClip)
+  let lowerBoundZeroClips = network.reluRuleUnits(appliesToClip: true).clip
+  var units: [String] = []
+  if relu > 0 { units.append("\(relu) ReLU") }
+  if clip > 0 { units.append("\(clip) ReLU6 (Clip from 0)") }
+  var text = units.isEmpty ? "\(rule.relu.rawValue): no ReLU units in this network (plain gradient)"
+    : "\(rule.relu.rawValue) at \(units.joined(separator: " and ")) units"
+  if !rule.appliesToClip && lowerBoundZeroClips > 0 {
+    text += "; its \(lowerBoundZeroClips) ReLU6 units pass the plain gradient (captum's convention)"
+  }
+  return text
 }

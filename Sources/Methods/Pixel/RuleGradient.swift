@@ -23,7 +23,7 @@ public struct RuleGradient<Rule: GradientRule>: VisualizationMethod {
   public func run(_ context: MethodContext) throws -> MethodOutput {
     let rule = BackwardRule(relu: Rule.relu, appliesToClip: relu6)
     return try PixelAttributionRunner.run(context, method: Self.name, signed: true, reduction: .maxAbs, gradientImage: true,
-                                          conventions: [Convention("rule", ruleDescription(rule))]) { classes in
+                                          conventions: [Convention("rule", ruleDescription(rule, network: context.network))]) { classes in
       let result = try ScoreGradients.inputGradients(context.network, context.images, classes: classes, rule: rule, batch: batch)
       return (PixelAttributionRunner.split(result.gradients), [])
     }

@@ -15,11 +15,20 @@ enum ContentHash {
   static func sha256(file url: URL) throws -> String {
     sha256(try Data(contentsOf: url, options: .mappedIfSafe))
   }
+
+  /// The running executable's SHA-256 (16 hex digits), read once. Methods, captions and numerics
+  /// change between builds while the version string stays, so a cache entry made by one build must
+  /// never be served by another: every key holds this.
+  static let executable: String = {
+    guard let hash = try? sha256(file: URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()) else { return "unknown" }
+    return String(hash.prefix(16))
+  }()
 }
 
 /// Everything a step result depends on.
 struct CacheKeyMaterial: Encodable {
-  /// The tool version and the cache's format (`StepCache.format`): a new format misses every old entry.
+  /// The tool version, the executable's hash and the cache's format (`StepCache.format`): another build
+  /// or a new format misses every old entry.
   var toolVersion: String
   var modelSHA256: String
   var labelsSHA256: String?
@@ -33,7 +42,7 @@ struct CacheKeyMaterial: Encodable {
 
   init(toolVersion: String, modelSHA256: String, labelsSHA256: String?, preprocess: String, step: String,
        settings: [String: StepValue], imageSHA256: [String], targets: [String], seed: UInt64, dataset: String?) {
-    self.toolVersion = "\(toolVersion) cache \(StepCache.format)"
+    self.toolVersion = "\(toolVersion) build \(ContentHash.executable) cache \(StepCache.format)"
     (self.modelSHA256, self.labelsSHA256, self.preprocess, self.step) = (modelSHA256, labelsSHA256, preprocess, step)
     (self.settings, self.imageSHA256, self.targets, self.seed, self.dataset) = (settings, imageSHA256, targets, seed, dataset)
   }
