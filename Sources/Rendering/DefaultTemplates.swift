@@ -19,6 +19,10 @@ enum DefaultTemplates {
 </style>
 </head>
 <body>
+<svg class="image-library" aria-hidden="true"><defs>
+{{#images}}<image id="{{id}}" width="{{width}}" height="{{height}}" preserveAspectRatio="none" href="{{src}}"/>
+{{/images}}
+</defs></svg>
 {{#hasContents}}
 <nav class="sidebar" aria-label="{{contentsTitle}}">
 <p class="sidebar-title">{{contentsTitle}}</p>
@@ -82,8 +86,8 @@ enum DefaultTemplates {
 {{#panels}}
 <div class="panel">
 <div class="stack">
-<img class="base{{#pixelated}} pixelated{{/pixelated}}" src="{{src}}" alt="{{alt}}">
-{{#hasOverlay}}<img class="overlay{{#pixelated}} pixelated{{/pixelated}}" src="{{overlay}}" alt="">{{/hasOverlay}}
+<svg class="base{{#pixelated}} pixelated{{/pixelated}}" viewBox="0 0 {{width}} {{height}}" role="img" aria-label="{{alt}}"><use href="#{{image}}"/></svg>
+{{#hasOverlay}}<svg class="overlay{{#pixelated}} pixelated{{/pixelated}}" viewBox="0 0 {{width}} {{height}}" aria-hidden="true"><use href="#{{overlayImage}}"/></svg>{{/hasOverlay}}
 </div>
 {{#hasLabel}}<div class="panel-label">{{label}}</div>{{/hasLabel}}
 </div>
@@ -112,7 +116,7 @@ enum DefaultTemplates {
 {{/hasHeaders}}
 {{#tiles}}
 <div class="tile">
-{{#panels}}<div class="stack"><img class="base{{#pixelated}} pixelated{{/pixelated}}" src="{{src}}" alt="{{alt}}">{{#hasOverlay}}<img class="overlay{{#pixelated}} pixelated{{/pixelated}}" src="{{overlay}}" alt="">{{/hasOverlay}}</div>{{/panels}}
+{{#panels}}<div class="stack"><svg class="base{{#pixelated}} pixelated{{/pixelated}}" viewBox="0 0 {{width}} {{height}}" role="img" aria-label="{{alt}}"><use href="#{{image}}"/></svg>{{#hasOverlay}}<svg class="overlay{{#pixelated}} pixelated{{/pixelated}}" viewBox="0 0 {{width}} {{height}}" aria-hidden="true"><use href="#{{overlayImage}}"/></svg>{{/hasOverlay}}</div>{{/panels}}
 {{#hasLabel}}<div class="tile-label">{{label}}</div>{{/hasLabel}}
 </div>
 {{/tiles}}
@@ -219,16 +223,17 @@ caption { caption-side: top; text-align: left; color: var(--muted); font-size: 0
 .panels { display: flex; gap: 0.6rem; justify-content: center; align-items: flex-start; }
 .panel { flex: 1 1 0; max-width: 20rem; }
 .stack { position: relative; line-height: 0; }
-.stack img { width: 100%; height: auto; display: block; }
-.stack img.overlay { position: absolute; inset: 0; opacity: var(--overlay-opacity, 0.5); }
-img.pixelated { image-rendering: pixelated; }
+.image-library { position: absolute; width: 0; height: 0; overflow: hidden; }
+.stack svg { width: 100%; height: auto; display: block; }
+.stack svg.overlay { position: absolute; inset: 0; height: 100%; opacity: var(--overlay-opacity, 0.5); }
+svg.pixelated { image-rendering: pixelated; }
 .panel-label, .tile-label { color: var(--muted); font-size: 0.8rem; line-height: 1.4; margin-top: 0.3rem; }
 .tiles { display: grid; gap: 0.4rem; }
 .tile-label { font-size: 0.7rem; }
 .tile-header { font-size: 0.75rem; font-weight: 700; color: var(--muted); line-height: 1.3; align-self: end;
   border-bottom: 1px solid var(--faint); padding-bottom: 0.15rem; }
 .colorbars { display: flex; flex-wrap: wrap; justify-content: center; gap: 0 2rem; }
-.tile .stack img.base { outline: 1px solid var(--faint); }
+.tile .stack svg.base { outline: 1px solid var(--faint); }
 .chart img { max-width: 100%; height: auto; }
 .variant-switcher { display: flex; flex-wrap: wrap; gap: 0.35rem; justify-content: center; margin-bottom: 0.6rem; }
 .variant-switcher button { font: inherit; font-size: 0.85rem; padding: 0.2rem 0.7rem; border: 1px solid var(--faint);

@@ -18,6 +18,14 @@ struct HTMLPage: Encodable {
   let contents: [ContentsEntry]
   let hasContents: Bool
   let blocks: [HTMLBlock]
+  /// Every distinct picture of the page once (`HTMLImageLibrary`), drawn where used by its id.
+  let images: [HTMLImage]
+}
+
+/// One picture of the page: a PNG data URI, its size in pixels and the id panels refer to it by.
+struct HTMLImage: Encodable {
+  let id, src: String
+  let width, height: Int
 }
 
 /// One entry of the page's block loop: the section of report.html.mustache named by the case.
@@ -38,8 +46,12 @@ enum HTMLBlock: Encodable {
   struct Prose: Encodable { let html: String }
 }
 
+/// A picture and its optional overlay. `image` / `overlayImage` are ids in the page's `images`, with
+/// the picture's size for the SVG viewBox; `src` / `overlay` repeat the data URIs for templates that
+/// draw `<img>` elements (each use then carries its own copy).
 struct PanelContext: Encodable {
   let src: String, hasOverlay: Bool, overlay: String
+  let image, overlayImage: String, width, height: Int
   let hasLabel: Bool, label: String, alt: String
   let pixelated: Bool
 }

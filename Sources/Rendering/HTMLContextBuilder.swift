@@ -5,6 +5,7 @@ import Foundation
 struct HTMLContextBuilder {
   let document: ReportDocument
   let outline: DocumentOutline
+  private let library = HTMLImageLibrary()
 
   init(document: ReportDocument) {
     self.document = document
@@ -20,7 +21,7 @@ struct HTMLContextBuilder {
       lang: document.language ?? "ko", title: document.title, css: css, script: script, scriptHash: scriptHash,
       contentsTitle: outline.words.contents, subtitle: document.subtitle.flatMap { $0.isEmpty ? nil : $0 },
       author: document.author.flatMap { $0.isEmpty ? nil : $0 }, meta: meta.isEmpty ? nil : meta.joined(separator: " · "),
-      contents: contents, hasContents: !contents.isEmpty, blocks: try blocks())
+      contents: contents, hasContents: !contents.isEmpty, blocks: try blocks(), images: library.images)
   }
 
   private func blocks() throws -> [HTMLBlock] {
@@ -60,9 +61,11 @@ struct HTMLContextBuilder {
   private func figureLabel(_ number: Int) -> String { "\(outline.words.figure) \(number)." }
 
   private func panelContext(_ panel: FigurePanel, alt: String) throws -> PanelContext {
-    PanelContext(src: dataURI(try pngData(panel.image)), hasOverlay: panel.overlay != nil,
-                 overlay: try panel.overlay.map { dataURI(try pngData($0)) } ?? "", hasLabel: !(panel.label ?? "").isEmpty,
-                 label: panel.label ?? "", alt: panel.label ?? alt, pixelated: panel.pixelated)
+    let base = try library.add(panel.image), overlay = try panel.overlay.map { try library.add($0) }
+    return PanelContext(src: base.src, hasOverlay: overlay != nil, overlay: overlay?.src ?? "", image: base.id,
+                        overlayImage: overlay?.id ?? "", width: base.width, height: base.height,
+                        hasLabel: !(panel.label ?? "").isEmpty, label: panel.label ?? "", alt: panel.label ?? alt,
+                        pixelated: panel.pixelated)
   }
 
   /// The opacity the slider starts at: the first overlay's α, clamped to [0, 1] (0.5 without one).

@@ -36,12 +36,15 @@ import Testing
 
   @Test func loadsNothingFromTheNetwork() throws {
     let html = try render(try hostileDocument())
-    let tags = ["img", "script", "link", "iframe", "object", "embed", "source", "video", "audio"]
+    let tags = ["img", "image", "script", "link", "iframe", "object", "embed", "source", "video", "audio"]
     let sources = attributes(html, tags: tags, attribute: "src") + attributes(html, tags: tags, attribute: "href")
     #expect(!sources.isEmpty)
     for source in sources {
       #expect(source.hasPrefix("data:image/png;base64,"), "external resource \(source.prefix(60))")
     }
+    // Pictures are drawn from the page's own library, never from elsewhere.
+    let uses = attributes(html, tags: ["use"], attribute: "href")
+    #expect(!uses.isEmpty && uses.allSatisfy { $0.hasPrefix("#img-") }, "\(uses.prefix(3))")
     #expect(!html.contains("<iframe"))
     #expect(!html.lowercased().contains("<link "))
     #expect(html.contains("default-src 'none'; img-src data:"), "a CSP forbids network requests")
@@ -65,6 +68,23 @@ import Testing
     #expect(html.contains("<a href=\"https://example.org/page\">user link</a>"))
     #expect(html.contains("<a href=\"https://evil.example/pixel.png\">remote picture</a>"), "remote images become links")
     #expect(html.contains("<a href=\"https://arxiv.org/abs/1610.02391\">"))
+  }
+
+  @Test("each distinct picture is stored once and drawn by id wherever it is used")
+  func picturesAreStoredOnce() throws {
+    var document = try Samples.sampleDocument(paragraphs: 1)
+    let figures = document.blocks.compactMap { block -> Figure? in if case .figure(let figure) = block { return figure } else { return nil } }
+    let figure = try #require(figures.first, "the sample document has a figure")
+    document.blocks += [.figure(figure), .figure(figure)]  // the same pictures twice more
+    let html = try render(document)
+    let stored = attributes(html, tags: ["image"], attribute: "href")
+    let uses = attributes(html, tags: ["use"], attribute: "href")
+    #expect(Set(stored).count == stored.count, "a PNG stored twice")
+    #expect(uses.count > stored.count, "\(uses.count) uses of \(stored.count) pictures")
+    let ids = Set(uses.map { String($0.dropFirst()) })
+    for id in ids { #expect(html.contains("<image id=\"\(id)\""), "use of missing \(id)") }
+    let panelsPerFigure = figure.panels.count + figure.panels.filter { $0.overlay != nil }.count
+    #expect(uses.count >= 3 * panelsPerFigure)
   }
 
   @Test func twoRendersGiveIdenticalBytes() throws {
