@@ -63,7 +63,7 @@ from pytorch_grad_cam.utils.model_targets import ClassifierOutputTarget
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
 import make_squeezenet_model as squeezenet  # noqa: E402
 import reference_fixture_networks as nets  # noqa: E402
-from make_reference_fixtures import cam_raw  # noqa: E402
+from make_reference_fixtures import cam_raw, rule_gradients  # noqa: E402
 
 ROOT = squeezenet.ROOT
 OUT = ROOT / "Tests" / "MethodsTests" / "Fixtures" / "SqueezeNet"
@@ -104,23 +104,10 @@ def relative(a, b):
 
 
 def rule_gradient(model, x, target, rule, pools=()):
-    """d logit[target] / d input with `rule` on every nn.ReLU (autograd, the reference networks' rule units);
-    also the gradients arriving at the outputs of the `pools` modules."""
-    ruled = nets.with_rule(model, rule, False)
-    outputs = {}
-
-    def keep(name):
-        def hook(_module, _inputs, output):
-            output.retain_grad()
-            outputs[name] = output
-        return hook
-
-    handles = [ruled.get_submodule(p).register_forward_hook(keep(p)) for p in pools]
-    xg = x.clone().requires_grad_(True)
-    ruled(xg)[0, target].backward()
-    for handle in handles:
-        handle.remove()
-    return xg.grad[0].detach(), {p: outputs[p].grad.detach() for p in pools}
+    """d logit[target] / d input with `rule` on every nn.ReLU (autograd, the reference networks' rule units),
+    and the gradients arriving at the outputs of the `pools` modules; one image."""
+    grad, at_pools = rule_gradients(model, x, target, rule, False, pools)
+    return grad[0], at_pools
 
 
 class LastMaximumPool(torch.nn.Module):
