@@ -100,8 +100,9 @@ struct ExplainCommand: ParsableCommand {
           try write(try PagedRenderer.encodePNG(map.shown.overlay ?? map.shown.map), to: pngPath)
           var npyPath: String?
           if raw != nil {
-            npyPath = try outputPath(raw, several: several, name: defaultName + ".npy")
-            try write(try NPYFile.encode(NPYArray(shape: map.raw.shape, values: map.raw.values)), to: npyPath!)
+            let path = try outputPath(raw, several: several, name: defaultName + ".npy")
+            try write(NPYFile.encode(NPYArray(shape: map.raw.shape, values: map.raw.values)), to: path)
+            npyPath = path
           }
           records.append(ExplainRecord(
             input: input.name, method: type.name, overlay: pngPath, raw: npyPath, target: map.target,
