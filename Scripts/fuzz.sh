@@ -24,7 +24,10 @@ scratch=.build-fuzz
 swift build --package-path Fuzz --scratch-path "$scratch" -c release \
   --sanitize=fuzzer --sanitize=address --disable-dead-strip -Xswiftc -sanitize=fuzzer,address
 for target in "${targets[@]}"; do
-  if ! objdump -h "$scratch/release/$target.build/$target.swift.o" | grep -q __sancov_cntrs; then
+  # The section list is read whole before matching: `objdump | grep -q` under pipefail fails
+  # whenever grep's early exit hits objdump with SIGPIPE.
+  sections="$(objdump -h "$scratch/release/$target.build/$target.swift.o")"
+  if [[ "$sections" != *__sancov_cntrs* ]]; then
     echo "fuzzing: $target was built without coverage instrumentation" >&2
     exit 1
   fi
