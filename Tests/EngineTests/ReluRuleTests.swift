@@ -110,4 +110,22 @@ struct ReluRuleTests {
       }
     }
   }
+
+  @Test("the ReLU backward writes into the arriving gradient's buffer only when nothing else holds it")
+  func inPlaceOnlyWhenUnique() throws {
+    let y = Value(Tensor(shape: [1, 4, 1, 1], values: [0, 1, 0, 2]))
+    // The mask comes from y: the input is never read (a gradient run may not have it), so pass none.
+    let pass = BackwardPass(inputs: [Value(zeros: [0])], outputs: [y],
+                            outputGradients: [Value(Tensor(shape: [1, 4, 1, 1], values: [1, 2, 3, 4]))], needsGradient: [true], rule: .standard)
+    let arriving = try #require(pass.outputGradients[0]).buffer.pointer
+    let alone = try #require(try Relu().backward(pass)[0])
+    #expect(alone.buffer.pointer == arriving, "a gradient nothing else holds was copied")
+    #expect(alone.buffer.array == [0, 2, 0, 4])
+
+    let shared = Value(Tensor(shape: [1, 4, 1, 1], values: [1, 2, 3, 4]))
+    let sharedPass = BackwardPass(inputs: [y], outputs: [y], outputGradients: [shared], needsGradient: [true], rule: .standard)
+    let copied = try #require(try Relu().backward(sharedPass)[0])
+    #expect(copied.buffer.pointer != shared.buffer.pointer)
+    #expect(copied.buffer.array == [0, 2, 0, 4] && shared.buffer.array == [1, 2, 3, 4], "the shared gradient was overwritten")
+  }
 }

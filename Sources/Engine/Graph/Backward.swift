@@ -50,10 +50,11 @@ extension Trace {
         if !targets.contains(output) { gradients[output] = nil }
       }
       guard outputGradients.contains(where: { $0 != nil }) else { continue }
+      // `consume`: the pass holds the only reference to the arriving gradients, so an op may write into one.
       let pass = BackwardPass(
         inputs: node.inputs.map { values[$0] ?? Value(zeros: [0]) },
         outputs: node.outputs.map { values[$0] ?? Value(zeros: [0]) },
-        outputGradients: outputGradients,
+        outputGradients: consume outputGradients,
         needsGradient: node.inputs.map { dependsOnTarget.contains($0) && network.constants[$0] == nil },
         rule: rule)
       let inputGradients: [Value?]

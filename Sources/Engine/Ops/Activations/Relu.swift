@@ -1,4 +1,5 @@
-/// y = max(x, 0). Backward follows the pass's ReLU rule (standard, guided, deconvnet).
+/// y = max(x, 0). Backward follows the pass's ReLU rule (standard, guided, deconvnet), with the mask
+/// taken from y (y > 0 ⟺ x > 0).
 public final class Relu: ElementwiseActivation, ExecutableOp, @unchecked Sendable {
   public let typeName = "Relu"
   public let traits: OpTraits = .pointwise
