@@ -56,7 +56,7 @@ extension Trace {
         outputs: node.outputs.map(forwardValue),
         outputGradients: consume outputGradients,
         needsGradient: node.inputs.map { dependsOnTarget.contains($0) && network.constants[$0] == nil },
-        rule: rule)
+        rule: rule, state: states[index])
       let inputGradients: [Value?]
       let start = timing == nil ? 0 : DispatchTime.now().uptimeNanoseconds
       defer { timing?(node, Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9) }

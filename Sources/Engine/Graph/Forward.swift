@@ -40,6 +40,7 @@ extension Network {
     let fused = mode == .fused
     let fusions = mode == .gradients ? program.gradientFusions : mode == .fused ? program.fusions : []
     var fusedAway: [String: [Int]] = [:]  // gradient runs: tensors a fusion never wrote, with their shapes
+    var states: [Int: AnyObject] = [:]  // gradient runs: what a node's backward reuses (`StatefulForward`)
     var values = [Value?](repeating: nil, count: program.names.count)  // by slot
     values[0] = Value(input)  // slot 0 is the input
     for (slot, constant) in constantSlots { values[slot] = constant }
@@ -70,7 +71,14 @@ extension Network {
             continue
           }
         }
-        let outputs = try executables[index].forward(inputs)
+        let outputs: [Value]
+        if mode == .gradients, let stateful = executables[index] as? any StatefulForward {
+          let (made, state) = try stateful.forwardKeepingState(inputs)
+          outputs = made
+          if let state { states[index] = state }
+        } else {
+          outputs = try executables[index].forward(inputs)
+        }
         for (slot, value) in zip(program.outputs[index], outputs) where slot >= 0 { values[slot] = value }
       } catch let error as EngineError {
         throw EngineError("node '\(node.name)' (\(node.op.typeName)): \(error.description)")
@@ -79,7 +87,7 @@ extension Network {
     var named: [String: Value] = [:]
     named.reserveCapacity(fused ? outputNames.count + kept.count : values.count)
     for (slot, value) in values.enumerated() { if let value { named[program.names[slot]] = value } }
-    return Trace(network: self, values: named, mode: mode, fusedAway: mode == .gradients ? fusedAway : [:])
+    return Trace(network: self, values: named, mode: mode, fusedAway: fusedAway, states: states)
   }
 
   /// Where a fused convolution writes: a new buffer (`target` nil, no residual), or a buffer holding

@@ -127,6 +127,14 @@ protocol ExecutableOp: Op {
   func backward(_ pass: BackwardPass) throws -> [Value?]
 }
 
+/// An op whose backward can reuse work of its forward beyond the outputs (max pooling's arg-max
+/// workspace). Gradient runs (`ForwardMode.gradients`) call `forwardKeepingState` and hand the state
+/// to the node's backward (`BackwardPass.state`); other runs call `forward`, and the backward then
+/// recomputes what it needs.
+protocol StatefulForward: ExecutableOp {
+  func forwardKeepingState(_ inputs: [Value]) throws -> (outputs: [Value], state: AnyObject?)
+}
+
 /// A sliding-window op (Conv, MaxPool, AveragePool) that can run on crops which carry their own
 /// padding: the engine's incremental runs need the same op without padding.
 protocol WindowedOp: ExecutableOp {

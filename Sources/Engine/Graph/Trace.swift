@@ -9,14 +9,18 @@ public final class Trace: @unchecked Sendable {
   /// Gradient runs: the tensors a fused convolution never wrote (its own output, the Add's inside it),
   /// with their shapes. Backward passes through them; lookups are errors naming them.
   let fusedAway: [String: [Int]]
+  /// Gradient runs: by node index, what an op's forward kept for its backward (`StatefulForward`).
+  let states: [Int: AnyObject]
   private var plain: [String: Tensor] = [:]
   private let lock = Lock()
 
-  init(network: Network, values: [String: Value], mode: ForwardMode = .keepAll, fusedAway: [String: [Int]] = [:]) {
+  init(network: Network, values: [String: Value], mode: ForwardMode = .keepAll, fusedAway: [String: [Int]] = [:],
+       states: [Int: AnyObject] = [:]) {
     self.network = network
     self.values = values
     self.mode = mode
     self.fusedAway = fusedAway
+    self.states = states
   }
 
   /// The tensor `name` in plain row-major order; unknown names get the closest suggestions.
