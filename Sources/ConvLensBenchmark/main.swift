@@ -38,6 +38,7 @@ var batches = [1, 16]
 var modelPaths: [String?] = []
 var profile = false
 var fused = true
+var gradientMode = ForwardMode.gradients
 var methods = false
 var onlyMethods: Set<String>?
 var behaviour = false
@@ -50,11 +51,13 @@ while let argument = arguments.first {
   case "--forward-only": tasks = ["forward"]
   case "--profile": profile = true
   case "--unfused": fused = false
+  case "--keep-all": gradientMode = .keepAll
   case "--methods": methods = true
   case "--only": onlyMethods = Set(arguments.removeFirst().split(separator: ",").map(String.init))
   case "--behaviour": behaviour = true
   case "--help", "-h":
-    print("ConvLensBenchmark [--runs N] [--forward-only] [--batch 1,16] [--profile] [--unfused] [--methods] [--behaviour] [--json FILE] [MODEL.onnx ...]")
+    print("ConvLensBenchmark [--runs N] [--forward-only] [--batch 1,16] [--profile] [--unfused] [--keep-all] [--methods] [--behaviour] [--json FILE] [MODEL.onnx ...]")
+    print("  --unfused: forward-only runs keep every tensor; --keep-all: forward+backward runs keep every tensor (not ForwardMode.gradients)")
     print("  --methods: occlusion (window 32, stride 16) batched vs incremental, score-cam and grad-cam, ms per image")
     print("  --only TASKS: with --methods, only these comma-separated tasks (e.g. grad-cam)")
     print("  --behaviour: lucid class visualization (3 classes) and t-SNE of 1000 Fashion-MNIST images, once each")
@@ -87,8 +90,9 @@ do {
       let count = batch * shape.dropFirst().reduce(1, *)
       let input = Tensor(shape: [batch] + shape.dropFirst(), values: (0..<count).map { _ in Float.random(in: -1...1, using: &generator) })
       for task in tasks {
+        let mode: ForwardMode = task == "forward" ? (fused ? .fused : .keepAll) : gradientMode
         let work = {
-          let trace = try network.forward(input, mode: task == "forward" && fused ? .fused : .keepAll)
+          let trace = try network.forward(input, mode: mode)
           if task == "forward+backward" {
             let logits = try trace.output()
             let classes = (0..<batch).map { item in
@@ -105,7 +109,8 @@ do {
         for _ in 0..<3 { try work() }
         if profile {
           var byType: [String: Double] = [:]
-          for _ in 0..<runs { _ = try network.forward(input, mode: fused ? .fused : .keepAll) { node, seconds in byType[node.op.typeName, default: 0] += seconds } }
+          for _ in 0..<runs { _ = try network.forward(input, mode: mode) { node, seconds in byType[node.op.typeName, default: 0] += seconds } }
+          print("  \(task) at batch \(batch), forward in mode \(mode):")
           for (type, seconds) in byType.sorted(by: { $0.value > $1.value }) {
             print(String(format: "  %-20@ %8.2f ms per forward", type, seconds * 1000 / Double(runs)))
           }

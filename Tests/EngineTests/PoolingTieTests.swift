@@ -24,7 +24,9 @@ struct PoolingTieTests {
     Tensor(shape: shape, values: (0..<shape.reduce(1, *)).map { _ in Float(Int.random(in: 0...2, using: &random)) })
   }
 
-  @Test("MaxPool backward at ties equals the first-maximum reference", arguments: [
+  /// In keep-all runs the backward runs the training forward again for the arg-max; gradient runs keep
+  /// the workspace of their one training forward. Both must route to the first maximum.
+  @Test("MaxPool backward at ties equals the first-maximum reference, recomputed or from the kept workspace", arguments: [
     TiedPoolCase(input: [2, 3, 6, 6], kernel: [2, 2], strides: [2, 2]),
     TiedPoolCase(input: [2, 5, 7, 6], kernel: [3, 3], strides: [1, 1], padding: .explicit(begin: [1, 1], end: [1, 1])),
     TiedPoolCase(input: [2, 20, 7, 6], kernel: [3, 3], strides: [2, 2], padding: .explicit(begin: [1, 1], end: [1, 1]), blocked: true),
@@ -37,15 +39,20 @@ struct PoolingTieTests {
     let pool = try Pool(kind: .max, kernel: c.kernel, strides: c.strides, padding: c.padding.engine, ceilMode: c.ceilMode)
     var nodes = [Node(name: "pool", op: pool, inputs: [c.blocked ? "blocked" : TestNet.input], outputs: ["y"])]
     if c.blocked { nodes.insert(try TestNet.blockedCopy(of: TestNet.input, channels: c.input[1], output: "blocked"), at: 0) }
-    let trace = try TestNet.network(nodes, output: "y").forward(x)
-    let dy = random.tensor(try trace.shape(of: "y"), 0.5, 1.5)
+    let network = try TestNet.network(nodes, output: "y")
+    let dy = random.tensor(try network.forward(x).shape(of: "y"), 0.5, 1.5)
     let target = c.blocked ? "blocked" : TestNet.input
-    let dx = try #require(try trace.backward(seed: dy, at: "y", to: [target])[target])
     let poolInput = c.blocked ? TestNet.reversingChannels(x) : x
     let expected = NaiveReference.maxPoolBackward(poolInput, dy, kernel: c.kernel, strides: c.strides, padding: c.padding,
                                                   ceilMode: c.ceilMode)
-    let difference = MaxDifference(dx.values, expected.values)
-    #expect(difference.value <= 1e-5, "\(c): \(difference)")
+    for mode in [ForwardMode.keepAll, .gradients] {
+      let trace = try network.forward(x, mode: mode)
+      let poolIndex = try #require(network.nodes.firstIndex { $0.name == "pool" })
+      #expect((trace.states[poolIndex] is PoolingWorkspace) == (mode == .gradients), "\(c) \(mode): workspace kept?")
+      let dx = try #require(try trace.backward(seed: dy, at: "y", to: [target])[target])
+      let difference = MaxDifference(dx.values, expected.values)
+      #expect(difference.value <= 1e-5, "\(c) \(mode): \(difference)")
+    }
   }
 
   @Test("GlobalMaxPool backward at ties: the first maximum of each channel", arguments: [false, true])

@@ -18,16 +18,19 @@ enum InstructionSetCheck {
   static let capNames = ["SSE41": "SSE4.1", "AVX": "AVX", "AVX2": "AVX2", "AVX512_CORE": "AVX-512"]
 }
 
-/// Forward (every tensor kept, and fused), then backward to the input under each ReLU rule, with the
-/// kernel audit's findings from this network returned.
+/// Forward (every tensor kept, fused, and a gradient run), then backward to the input under each ReLU
+/// rule from both traces that allow it, with the kernel audit's findings from this network returned.
 func auditedRun(_ network: Network, input: Tensor) throws -> [KernelAudit.Finding] {
   try KernelAudit.recording {
     let trace = try network.forward(input)
     _ = try network.forward(input, mode: .fused)
+    let gradientTrace = try network.forward(input, mode: .gradients)
     let output = try trace.output()
     let seed = Tensor(shape: output.shape, values: [Float](repeating: 1, count: output.values.count))
     for rule in ReluRule.allCases {
-      _ = try trace.backward(seed: seed, at: network.outputNames[0], to: [network.inputName], rule: BackwardRule(relu: rule))
+      for run in [trace, gradientTrace] {
+        _ = try run.backward(seed: seed, at: network.outputNames[0], to: [network.inputName], rule: BackwardRule(relu: rule))
+      }
     }
   }.findings
 }

@@ -77,11 +77,22 @@ final class ConvolutionPrimitives: @unchecked Sendable {
   /// F(2×2, 3×3) (Lavin & Gray 2016): 2-3× fewer multiplications, measured 1.3-3× faster than direct
   /// at batch 1 (ResNet's 3×3 layers), with errors of a few ulp per output (float32 transforms).
   /// oneDNN 2.6 implements it for AVX-512 only; elsewhere the direct kernels run without asking.
-  /// Forward inference only; gradients use the direct backward-data kernels.
+  /// Forward, and backward-data where `prefersWinogradBackward` also holds.
   private func prefersWinograd(_ g: ConvolutionGeometry) -> Bool {
     guard DNNLRuntime.usesAVX512Core, let width = g.sourceLayout.blockWidth, width == 16 else { return false }
     return g.group == 1 && g.kernel == [3, 3] && g.strides == [1, 1] && g.dilations == [1, 1]
       && g.input[1] % width == 0 && g.output[1] % width == 0 && g.padBegin.allSatisfy { $0 <= 1 } && g.padEnd.allSatisfy { $0 <= 1 }
+  }
+
+  /// Backward-data takes Winograd where `prefersWinograd` holds and a call has at least 784 output
+  /// positions (N·OH·OW ≥ 28·28): oneDNN 2.6's backward-data kernel transforms the weights on every
+  /// call (the forward's are transformed once, when the primitive is made), a cost of C·M that only
+  /// enough positions amortise. Measured per ResNet-18 layer natively (ms, Winograd / direct):
+  /// 64 ch at 56×56, batch 1: 0.47 / 0.75; 128 at 28×28, batch 1: 0.74 / 0.74; 256 at 14×14, batch 1:
+  /// 1.45 / 0.75, batch 4: 2.58 / 2.69; 512 at 7×7, batch 4: 5.9 / 2.9, batch 16: 8.8 / 10.5; at batch
+  /// 16 the 56×56 layers take 5.3 / 11.9. Errors: about 1e-6 of the largest |dx| (direct: 2-5e-7).
+  private func prefersWinogradBackward(_ g: ConvolutionGeometry) -> Bool {
+    prefersWinograd(g) && g.output[0] * g.output[2] * g.output[3] >= 28 * 28
   }
 
   /// Forward formats, best first: the engine's layouts (the source as it arrives, the output in the
@@ -161,12 +172,17 @@ final class ConvolutionPrimitives: @unchecked Sendable {
   /// inheriting the forward's: with 8-channel blocks oneDNN 2.6 has an optimised backward-data kernel
   /// for dense convolutions only on AVX2 and up; under `any` it picks GEMM on plain NCHW on AVX and
   /// SSE4.1. With a plain source (the RGB image), plain gradients give the GEMM-based kernel, the
-  /// fastest there (a blocked diff_dst with a plain diff_src has only the reference kernel).
+  /// fastest there (a blocked diff_dst with a plain diff_src has only the reference kernel). A blocked
+  /// or NHWC diff_src (3 channels padded to the block) was tried for the stems: on AVX-512 oneDNN's jit
+  /// kernel took 63-65 ms for ResNet-18's 7×7/2 stem at batch 16, against 29 ms for `gemm:jit` plus 4 ms
+  /// to reorder dL/dy to plain; on AVX2 only reference code takes those layouts.
   private func backwardCandidates(_ g: ConvolutionGeometry) -> [ConvolutionFormats] {
     let plain = ConvolutionFormats(source: .layout(.plain), destination: .layout(.plain))
     let chosen = ConvolutionFormats(source: .any, destination: .any)
     if g.sourceLayout == .plain { return [plain, chosen] }
-    return [chosen, ConvolutionFormats(source: .layout(g.sourceLayout), destination: .layout(.native)), plain]
+    let winograd = prefersWinogradBackward(g)
+      ? [ConvolutionFormats(algorithm: dnnl_convolution_winograd, source: .layout(g.sourceLayout), destination: .layout(.native))] : []
+    return winograd + [chosen, ConvolutionFormats(source: .layout(g.sourceLayout), destination: .layout(.native)), plain]
   }
 
   private func makeBackwardData(_ g: ConvolutionGeometry) throws -> Primitive {
@@ -180,7 +196,7 @@ final class ConvolutionPrimitives: @unchecked Sendable {
       var desc = dnnl_convolution_desc_t()
       var diffSrc = try formats.source.descriptor(g.input), diffDst = try formats.destination.descriptor(g.output), weights = anyWeights
       try DNNLRuntime.check(dnnl_dilated_convolution_backward_data_desc_init(
-        &desc, dnnl_convolution_direct, &diffSrc, &weights, &diffDst,
+        &desc, formats.algorithm, &diffSrc, &weights, &diffDst,
         g.strides.map(Int64.init), g.dilations.map { Int64($0 - 1) }, g.padBegin.map(Int64.init), g.padEnd.map(Int64.init)),
         "describe a convolution backward-data \(g.output) -> \(g.input)")
       return try withUnsafePointer(to: &desc) { try runtime.primitiveDescriptor(UnsafeRawPointer($0), hint: hint, what: "convolution backward-data") }
@@ -193,10 +209,19 @@ final class ConvolutionPrimitives: @unchecked Sendable {
     return prim
   }
 
+  private func backwardDataPrimitive(_ g: ConvolutionGeometry) throws -> Primitive {
+    try cache.primitive(ConvolutionKey(direction: .backwardData, geometry: g)) { try makeBackwardData(g) }
+  }
+
+  /// oneDNN's name for the backward-data kernel it runs on `g`, for tests and profiles.
+  func backwardDataImplementation(_ g: ConvolutionGeometry) throws -> String {
+    DNNLRuntime.implementationName(try backwardDataPrimitive(g).descriptor)
+  }
+
   /// dL/dx = conv_transpose(dL/dy, W) (backward-data), in the primitive's layout when the engine holds
   /// values in it, else in the input's layout.
   func backwardData(_ dy: Value, geometry g: ConvolutionGeometry) throws -> Value {
-    let prim = try cache.primitive(ConvolutionKey(direction: .backwardData, geometry: g)) { try makeBackwardData(g) }
+    let prim = try backwardDataPrimitive(g)
     let diffDst = try prim.input(DNNLArg.diffDst, from: dy)
     let dx = FloatBuffer(uninitializedCount: DNNLRuntime.size(of: try prim.memory(DNNLArg.diffSrc)))
     try withExtendedLifetime((dy, diffDst)) {  // pooled buffers: keep alive while their pointers are used

@@ -1,7 +1,8 @@
 import CDNNL
 import Foundation
 
-/// Watches which oneDNN kernels the heavy primitives (convolution, pooling, inner product, matmul)
+/// Watches which oneDNN kernels the heavy primitives (convolution, pooling, inner product, matmul,
+/// and the eltwise primitives of ReLU-like backward passes)
 /// get. oneDNN falls back silently to its reference loops (`ref:` implementations, 20-2000× slower)
 /// when no optimised kernel fits a problem on this CPU; that is a bug of ours (a layout or shape the
 /// kernels do not take), so each primitive tries the layouts oneDNN's fast kernels want first

@@ -92,7 +92,7 @@ final class PoolingPrimitives: @unchecked Sendable {
     if let workspaceDesc = prim.memory[DNNLArg.workspace] {
       // The workspace may hold bytes, not floats: size it in floats, rounded up.
       var desc = workspaceDesc
-      let buffer = FloatBuffer(count: (dnnl_memory_desc_get_size(&desc) + 3) / 4)
+      let buffer = FloatBuffer(uninitializedCount: (dnnl_memory_desc_get_size(&desc) + 3) / 4)  // the primitive writes it all
       arguments.append((DNNLArg.workspace, workspaceDesc, buffer.pointer))
       workspace = buffer
     }
@@ -101,10 +101,18 @@ final class PoolingPrimitives: @unchecked Sendable {
   }
 
   /// dL/dx from dL/dy: max pooling routes each gradient to the arg-max recorded by a training
-  /// forward pass (the first maximum in the window, as PyTorch does); average pooling spreads it.
+  /// forward pass (the first maximum in the window, as PyTorch does), run again here on `x`; average
+  /// pooling spreads it (no forward needed).
   func backward(_ x: Value, _ dy: Value, geometry g: PoolingGeometry) throws -> Value {
-    let (_, workspace) = try forward(x, geometry: g, training: true)
+    let needsWorkspace = try forwardPrimitive(g, training: true).memory[DNNLArg.workspace] != nil
+    let workspace = needsWorkspace ? try forward(x, geometry: g, training: true).1 : nil
+    return try backward(dy, geometry: g, workspace: workspace)
+  }
+
+  /// dL/dx from dL/dy with the workspace a training forward on `g` recorded (`forward(training: true)`).
+  func backward(_ dy: Value, geometry g: PoolingGeometry, workspace: FloatBuffer?) throws -> Value {
     let training = try forwardPrimitive(g, training: true)
+    if training.memory[DNNLArg.workspace] != nil, workspace == nil { throw EngineError("max pooling backward needs its forward's workspace") }
     let prim = try cache.primitive(PoolingKey(direction: .backward, geometry: g)) {
       var diffSrc = try DNNLRuntime.descriptor(g.input, layout: g.layout)
       var diffDst = try DNNLRuntime.descriptor(g.output, layout: g.layout)

@@ -12,10 +12,10 @@ extension Trace {
   /// Only nodes between the targets and `at` are visited. Results are plain tensors.
   public func backward(seed: Tensor, at seedName: String, to targets: [String],
                        rule: BackwardRule = .standard, timing: ((Node, Double) -> Void)? = nil) throws -> [String: Tensor] {
-    guard keepsEveryTensor else {
+    guard mode != .fused else {
       throw EngineError("this trace comes from a forward-only (fused) run, which keeps only its outputs; run forward(_:) to differentiate")
     }
-    guard let seedValue = values[seedName] else { throw unknownTensor(seedName) }
+    guard let seedValue = values[seedName] else { throw unknownTensor(seedName) }  // fused away: says how to keep it
     guard seed.shape == seedValue.shape else {
       throw EngineError("seed gradient has shape \(seed.shape) but tensor '\(seedName)' has shape \(seedValue.shape)")
     }
@@ -50,12 +50,13 @@ extension Trace {
         if !targets.contains(output) { gradients[output] = nil }
       }
       guard outputGradients.contains(where: { $0 != nil }) else { continue }
+      // `consume`: the pass holds the only reference to the arriving gradients, so an op may write into one.
       let pass = BackwardPass(
-        inputs: node.inputs.map { values[$0] ?? Value(zeros: [0]) },
-        outputs: node.outputs.map { values[$0] ?? Value(zeros: [0]) },
-        outputGradients: outputGradients,
+        inputs: node.inputs.map(forwardValue),
+        outputs: node.outputs.map(forwardValue),
+        outputGradients: consume outputGradients,
         needsGradient: node.inputs.map { dependsOnTarget.contains($0) && network.constants[$0] == nil },
-        rule: rule)
+        rule: rule, state: states[index])
       let inputGradients: [Value?]
       let start = timing == nil ? 0 : DispatchTime.now().uptimeNanoseconds
       defer { timing?(node, Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9) }
@@ -67,8 +68,9 @@ extension Trace {
       for (position, gradient) in inputGradients.enumerated() {
         guard let gradient, pass.needsGradient[position] else { continue }
         let name = node.inputs[position]
-        guard let forwardValue = values[name] else { continue }
-        let aligned = try Reorder.value(gradient, to: forwardValue.layout)
+        // A fused-away tensor (one reader, so one gradient) keeps the layout its gradient comes in.
+        guard let layout = values[name]?.layout ?? fusedAway[name].map({ _ in gradient.layout }) else { continue }
+        let aligned = try Reorder.value(gradient, to: layout)
         gradients[name] = try gradients[name].map { try Elementwise.sum($0, aligned) } ?? aligned
       }
     }
@@ -83,6 +85,18 @@ extension Trace {
     }
     return result
   }
+
+  /// The value of tensor `name` an op's backward gets: the trace's, or for a tensor a gradient run fused
+  /// away, a stand-in with its shape and no data (only residual Adds and `GradientFromOutput`
+  /// activations read fused-away tensors, and their backward reads no input values).
+  private func forwardValue(_ name: String) -> Value {
+    if let value = values[name] { return value }
+    if let shape = fusedAway[name] { return Value(shape: shape, layout: .native, buffer: Trace.noData) }
+    return Value(zeros: [0])
+  }
+
+  /// The buffer of fused-away stand-ins: no floats.
+  private static let noData = FloatBuffer(uninitializedCount: 0)
 
   /// A one-hot seed at a [N, K] score tensor: item i gets 1 at class `classes[i]`.
   public static func oneHotSeed(shape: [Int], classes: [Int]) throws -> Tensor {

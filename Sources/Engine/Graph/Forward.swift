@@ -9,6 +9,13 @@ public enum ForwardMode: Sendable {
   /// to the pool after its last reader. The trace holds only the outputs (and tensors asked for).
   /// For predictions and perturbation methods that only read the scores.
   case fused
+  /// For differentiation: conv → Relu/Clip and conv → Add(·, r) [→ Relu/Clip] run inside the
+  /// convolution primitive as in `.fused` (only activations whose backward reads their output, see
+  /// `GradientFromOutput`; the residual r is copied before the sum, never overwritten: its values are
+  /// still needed), and every other tensor is kept for the backward pass. The tensors fused away (the
+  /// conv's output, the Add's when an activation follows) are never written; tensors named in
+  /// `keeping` are never fused away. Looking one up is an error naming it.
+  case gradients
 }
 
 extension Network {
@@ -16,7 +23,8 @@ extension Network {
   public func forward(_ input: Tensor) throws -> Trace { try forward(input, mode: .keepAll, timing: nil) }
 
   /// Runs the network; `timing(node, seconds)` is called after each node (the benchmark's profile).
-  /// In `.fused` mode the trace holds only the outputs and the tensors named in `keeping`.
+  /// In `.fused` mode the trace holds only the outputs and the tensors named in `keeping`; in
+  /// `.gradients` mode every tensor but those fused away, which `keeping` names are not.
   public func forward(_ input: Tensor, mode: ForwardMode, keeping: Set<String> = [],
                       timing: ((Node, Double) -> Void)? = nil) throws -> Trace {
     if let declared = declaredInputShape, declared.count == input.shape.count {
@@ -30,6 +38,9 @@ extension Network {
     // Validates every node and the memory the run needs before anything large is allocated.
     let shapes = try checkedShapes(forInput: input.shape, fused: mode == .fused)
     let fused = mode == .fused
+    let fusions = mode == .gradients ? program.gradientFusions : mode == .fused ? program.fusions : []
+    var fusedAway: [String: [Int]] = [:]  // gradient runs: tensors a fusion never wrote, with their shapes
+    var states: [Int: AnyObject] = [:]  // gradient runs: what a node's backward reuses (`StatefulForward`)
     var values = [Value?](repeating: nil, count: program.names.count)  // by slot
     values[0] = Value(input)  // slot 0 is the input
     for (slot, constant) in constantSlots { values[slot] = constant }
@@ -50,16 +61,24 @@ extension Network {
       let start = timing == nil ? 0 : DispatchTime.now().uptimeNanoseconds
       defer { timing?(node, Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9) }
       do {
-        if fused, let fusion = program.fusions[index], !fusion.intermediates.contains(where: kept.contains) {
+        if index < fusions.count, let fusion = fusions[index], !fusion.intermediates.contains(where: kept.contains) {
           // nil: the residual's shape differs (a broadcast Add), so the nodes run one by one.
           if let accumulation = try accumulation(for: fusion, at: index, shapes: shapes, kept: kept, values: &values) {
             values[fusion.output] = try fusion.fusion.conv.forward(
               inputs, postOps: fusion.fusion.postOps, accumulatingInto: accumulation.target)[0]
             for absorbed in fusion.fusion.absorbed { skipped[absorbed] = true }
+            for slot in fusion.intermediates { fusedAway[program.names[slot]] = shapes[program.names[slot]] ?? [] }
             continue
           }
         }
-        let outputs = try executables[index].forward(inputs)
+        let outputs: [Value]
+        if mode == .gradients, let stateful = executables[index] as? any StatefulForward {
+          let (made, state) = try stateful.forwardKeepingState(inputs)
+          outputs = made
+          if let state { states[index] = state }
+        } else {
+          outputs = try executables[index].forward(inputs)
+        }
         for (slot, value) in zip(program.outputs[index], outputs) where slot >= 0 { values[slot] = value }
       } catch let error as EngineError {
         throw EngineError("node '\(node.name)' (\(node.op.typeName)): \(error.description)")
@@ -68,7 +87,7 @@ extension Network {
     var named: [String: Value] = [:]
     named.reserveCapacity(fused ? outputNames.count + kept.count : values.count)
     for (slot, value) in values.enumerated() { if let value { named[program.names[slot]] = value } }
-    return Trace(network: self, values: named, keepsEveryTensor: !fused)
+    return Trace(network: self, values: named, mode: mode, fusedAway: fusedAway, states: states)
   }
 
   /// Where a fused convolution writes: a new buffer (`target` nil, no residual), or a buffer holding

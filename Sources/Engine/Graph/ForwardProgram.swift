@@ -11,6 +11,8 @@ struct ForwardProgram {
   let releases: [[Int]]
   /// Per node: its fusion (Conv nodes only), with the slots the fused run writes and accumulates into.
   let fusions: [SlotFusion?]
+  /// The same for gradient runs (`FusionPlan(forGradients: true)`).
+  let gradientFusions: [SlotFusion?]
 
   struct SlotFusion {
     let fusion: ConvolutionFusion
@@ -20,10 +22,11 @@ struct ForwardProgram {
     let intermediates: [Int]
     /// The residual is no graph output or constant and no node after the conv reads it by name (other
     /// than the absorbed ones): the sum may overwrite its buffer if no alias holds it (checked per run).
+    /// Never in a gradient run, which keeps the residual's values.
     let residualMayBeOverwritten: Bool
   }
 
-  init(nodes: [Node], inputName: String, constantNames: [String], outputNames: [String], plan: FusionPlan) {
+  init(nodes: [Node], inputName: String, constantNames: [String], outputNames: [String], plan: FusionPlan, gradientPlan: FusionPlan) {
     var slot: [String: Int] = [:]
     var names: [String] = []
     func add(_ name: String) {
@@ -39,10 +42,16 @@ struct ForwardProgram {
     var releases = Array(repeating: [Int](), count: nodes.count)
     for (index, tensors) in plan.releases { releases[index] = tensors.compactMap { slot[$0] }.sorted() }
     self.releases = releases
-    fusions = nodes.indices.map { index in
+    fusions = Self.slotFusions(plan, nodes: nodes, slot: slot, constantNames: constantNames, outputNames: outputNames)
+    gradientFusions = Self.slotFusions(gradientPlan, nodes: nodes, slot: slot, constantNames: constantNames, outputNames: outputNames)
+  }
+
+  private static func slotFusions(_ plan: FusionPlan, nodes: [Node], slot: [String: Int], constantNames: [String],
+                                  outputNames: [String]) -> [SlotFusion?] {
+    nodes.indices.map { index in
       guard let fusion = plan.fusions[index], let output = slot[fusion.output] else { return nil }
       let written = ([index] + fusion.absorbed).flatMap { nodes[$0].outputs }
-      let overwritable = fusion.residual.map { residual in
+      let overwritable = !plan.forGradients && fusion.residual.map { residual in
         plan.isLastRead(of: residual, after: index, except: fusion.absorbed) && !outputNames.contains(residual)
           && !constantNames.contains(residual)
       } ?? false

@@ -32,8 +32,17 @@ extension PostOp {
   }
 }
 
+/// An activation whose backward reads only its output and the arriving gradient, never its input
+/// (Relu, Clip: the mask comes from y, see `ReluFamilyGradient`). A gradient run
+/// (`ForwardMode.gradients`) fuses only these into the convolution before them: the fused-away
+/// pre-activation is never written, and nothing needs it.
+protocol GradientFromOutput: ExecutableOp {}
+
 /// The fusions of a network plus, for each node, the tensors no node reads after it: a forward-only
 /// run gives their buffers back to the pool at once, so later layers reuse memory that is still in cache.
+/// A network has two plans: one for forward-only runs, and one for gradient runs (`forGradients`),
+/// which absorbs only residual Adds and `GradientFromOutput` activations (every absorbed node's
+/// backward then runs without the tensors the fusion never wrote).
 struct FusionPlan {
   /// Conv node index -> its fusion.
   var fusions: [Int: ConvolutionFusion] = [:]
@@ -41,8 +50,12 @@ struct FusionPlan {
   var releases: [Int: [String]] = [:]
   /// Tensor -> indices of the nodes reading it.
   var readers: [String: [Int]] = [:]
+  /// A plan for gradient runs: only `GradientFromOutput` activations are absorbed, and residuals are
+  /// always copied before the sum post-op (their values stay in the trace for other nodes' backward).
+  let forGradients: Bool
 
-  init(nodes: [Node], inputName: String, outputs: Set<String>, constants: Set<String>) {
+  init(nodes: [Node], inputName: String, outputs: Set<String>, constants: Set<String>, forGradients: Bool = false) {
+    self.forGradients = forGradients
     var producer: [String: Int] = [:]
     for (index, node) in nodes.enumerated() {
       for input in Set(node.inputs) where !input.isEmpty { readers[input, default: []].append(index) }
@@ -56,7 +69,7 @@ struct FusionPlan {
       guard let only = readers[tensor], only.count == 1, feedsOnly(tensor, only[0]) else { return nil }
       let next = nodes[only[0]]
       guard next.inputs.filter({ !$0.isEmpty }) == [tensor] else { return nil }
-      guard let postOp = PostOp.activation(next.op) else { return nil }
+      guard let postOp = PostOp.activation(next.op), !forGradients || next.op is any GradientFromOutput else { return nil }
       return (only[0], postOp)
     }
 

@@ -13,6 +13,8 @@ public final class Network: @unchecked Sendable {
   let producer: [String: Int]
   /// For forward-only runs: what each convolution folds in, and when tensors can be released.
   let fusionPlan: FusionPlan
+  /// For gradient runs: what each convolution folds in (residual Adds, activations that differentiate from their output).
+  let gradientFusionPlan: FusionPlan
   /// Tensor names resolved to array slots for the forward loop.
   let program: ForwardProgram
   /// The constants' values by slot, placed at the start of each forward run.
@@ -70,8 +72,10 @@ public final class Network: @unchecked Sendable {
     self.declaredInputShape = declaredInputShape
     self.fixedBatch = fixedBatch
     self.fusionPlan = FusionPlan(nodes: nodes, inputName: inputName, outputs: Set(outputNames), constants: Set(constants.keys))
+    self.gradientFusionPlan = FusionPlan(nodes: nodes, inputName: inputName, outputs: Set(outputNames), constants: Set(constants.keys),
+                                         forGradients: true)
     let program = ForwardProgram(nodes: nodes, inputName: inputName, constantNames: Array(constants.keys),
-                                 outputNames: outputNames, plan: fusionPlan)
+                                 outputNames: outputNames, plan: fusionPlan, gradientPlan: gradientFusionPlan)
     self.program = program
     self.constantSlots = constantValues.compactMap { name, value in program.slot[name].map { ($0, value) } }
   }

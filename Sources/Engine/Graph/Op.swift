@@ -88,12 +88,33 @@ public struct OpTraits: OptionSet, Sendable, Hashable {
 
 /// What an op's backward gets: its forward inputs and outputs, the gradients arriving at its
 /// outputs (nil where none arrives: zero), and which inputs need a gradient.
-struct BackwardPass {
+/// A class so that an op can take an arriving gradient out of it (`takeOutputGradient`): once the
+/// pass no longer holds it, the op may write its result into that buffer if nothing else does.
+final class BackwardPass {
   let inputs: [Value]
   let outputs: [Value]
-  let outputGradients: [Value?]
+  private(set) var outputGradients: [Value?]
   let needsGradient: [Bool]
   let rule: BackwardRule
+  /// What the forward run kept for this node beyond its outputs (`StatefulForward`: max pooling's
+  /// arg-max workspace), nil when it kept nothing.
+  let state: AnyObject?
+
+  init(inputs: [Value], outputs: [Value], outputGradients: [Value?], needsGradient: [Bool], rule: BackwardRule,
+       state: AnyObject? = nil) {
+    self.inputs = inputs
+    self.outputs = outputs
+    self.outputGradients = outputGradients
+    self.needsGradient = needsGradient
+    self.rule = rule
+    self.state = state
+  }
+
+  /// The gradient arriving at output `index`, which the pass stops holding.
+  func takeOutputGradient(_ index: Int) -> Value? {
+    defer { outputGradients[index] = nil }
+    return outputGradients[index]
+  }
 }
 
 /// How the engine runs an op: forward, and the vector-Jacobian product with respect to its activation
@@ -104,6 +125,14 @@ protocol ExecutableOp: Op {
   func forward(_ inputs: [Value]) throws -> [Value]
   /// Gradients with respect to the inputs (nil where not needed or identically zero).
   func backward(_ pass: BackwardPass) throws -> [Value?]
+}
+
+/// An op whose backward can reuse work of its forward beyond the outputs (max pooling's arg-max
+/// workspace). Gradient runs (`ForwardMode.gradients`) call `forwardKeepingState` and hand the state
+/// to the node's backward (`BackwardPass.state`); other runs call `forward`, and the backward then
+/// recomputes what it needs.
+protocol StatefulForward: ExecutableOp {
+  func forwardKeepingState(_ inputs: [Value]) throws -> (outputs: [Value], state: AnyObject?)
 }
 
 /// A sliding-window op (Conv, MaxPool, AveragePool) that can run on crops which carry their own

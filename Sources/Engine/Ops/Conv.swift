@@ -99,6 +99,13 @@ public final class Conv: Op, WindowedOp, @unchecked Sendable {
     return try primitives.forwardImplementation(try geometry(inputShape, layout: layout), postOps: postOps)
   }
 
+  /// oneDNN's kernel name for the backward-data pass to a plain input of `inputShape` (tests, profiles).
+  func backwardDataImplementation(inputShape: [Int]) throws -> String {
+    guard inputShape.count == 4 else { throw EngineError("Conv expects a 4-D input [N, C, H, W], got \(inputShape)") }
+    let layout = sourceLayout(shape: inputShape, layout: .plain)
+    return try primitives.backwardDataImplementation(try geometry(inputShape, layout: layout))
+  }
+
   func backward(_ pass: BackwardPass) throws -> [Value?] {
     guard pass.needsGradient[0], let dy = pass.outputGradients[0] else { return [nil] }
     let layout = sourceLayout(for: pass.inputs[0])

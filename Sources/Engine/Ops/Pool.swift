@@ -2,7 +2,7 @@ import CDNNL
 
 /// MaxPool and AveragePool (ONNX): kernel, strides, pads, auto_pad, dilations, ceil_mode and
 /// count_include_pad, on oneDNN pooling primitives. One class: the two differ in the algorithm.
-public final class Pool: Op, WindowedOp, @unchecked Sendable {
+public final class Pool: Op, WindowedOp, StatefulForward, @unchecked Sendable {
   public enum Kind: String, Sendable { case max = "MaxPool", average = "AveragePool" }
   public let kind: Kind
   public var typeName: String { kind.rawValue }
@@ -82,12 +82,25 @@ public final class Pool: Op, WindowedOp, @unchecked Sendable {
     return [includePadScale(g).map { scaled(y, by: $0) } ?? y]
   }
 
+  /// Gradient runs: max pooling runs oneDNN's training forward once and keeps its arg-max workspace
+  /// (`PoolingWorkspace`) for the backward, instead of a second forward there. Same arg-max: the
+  /// first maximum of each window.
+  func forwardKeepingState(_ inputs: [Value]) throws -> (outputs: [Value], state: AnyObject?) {
+    guard kind == .max, !isDilated else { return (try forward(inputs), nil) }
+    let g = try geometry(for: inputs[0])
+    let (y, workspace) = try primitives.forward(try Reorder.value(inputs[0], to: g.layout), geometry: g, training: true)
+    return ([y], workspace.map { PoolingWorkspace(geometry: g, buffer: $0) })
+  }
+
   func backward(_ pass: BackwardPass) throws -> [Value?] {
     guard pass.needsGradient[0], let dyValue = pass.outputGradients[0] else { return [nil] }
     let g = try geometry(for: pass.inputs[0])
     let dy = try Reorder.value(dyValue, to: g.layout)
     let scaledDy = includePadScale(g).map { scaled(dy, by: $0) } ?? dy
     if isDilated { return [try DilatedPooling.backward(pass.inputs[0], scaledDy, geometry: g, max: kind == .max)] }
+    if let kept = pass.state as? PoolingWorkspace, kept.geometry == g {
+      return [try primitives.backward(scaledDy, geometry: g, workspace: kept.buffer)]
+    }
     return [try primitives.backward(try Reorder.value(pass.inputs[0], to: g.layout), scaledDy, geometry: g)]
   }
 
@@ -136,5 +149,16 @@ public final class Pool: Op, WindowedOp, @unchecked Sendable {
       for i in 0..<count { target[offset + i * stride] = pointer[i * stride] * scale[i] }
     }
     return out
+  }
+}
+
+/// What a max pooling's training forward recorded for its backward: the arg-max of each window
+/// (oneDNN's workspace, in the format of the primitive for `geometry`).
+final class PoolingWorkspace: @unchecked Sendable {
+  let geometry: PoolingGeometry
+  let buffer: FloatBuffer
+  init(geometry: PoolingGeometry, buffer: FloatBuffer) {
+    self.geometry = geometry
+    self.buffer = buffer
   }
 }

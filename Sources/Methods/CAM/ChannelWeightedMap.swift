@@ -49,7 +49,9 @@ public struct LayerSetup: @unchecked Sendable {
   public var layer: String { resolved.name }
   /// The maps' shape [N, C, h, w].
   public var shape: [Int] { resolved.shape }
-  /// The forward run of the whole batch.
+  /// The forward run of the whole batch: for variants that need gradients a gradient run
+  /// (`ForwardMode.gradients`) that keeps the layer and the scores (a tensor a convolution computes
+  /// together with what follows it may be absent), else one that keeps every tensor.
   public let trace: Trace
   /// The pre-softmax score tensor.
   public let scoreName: String
@@ -126,8 +128,10 @@ extension ChannelWeightedMap {
     let imageShape = try context.validatedImageShape()
     let resolved = try layer.resolve(in: context.network, inputShape: imageShape, tokens: tokens)
     let (layerName, layerShape) = (resolved.name, resolved.shape)
-    let trace = try context.network.forward(context.images)
     let scoreName = ClassScores.tensorName(context.network)
+    let trace = needsGradient
+      ? try context.network.forward(context.images, mode: .gradients, keeping: [layerName, scoreName])
+      : try context.network.forward(context.images)
     let classes = try ClassScores.resolve(context, scores: try trace.tensor(named: scoreName))
     let setup = LayerSetup(context: context, resolved: resolved, trace: trace, scoreName: scoreName)
     try validate(setup)

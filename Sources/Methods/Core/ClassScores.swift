@@ -44,11 +44,13 @@ enum ScoreGradients {
     return try network.forward(images, mode: .fused, keeping: [name]).tensor(named: name)
   }
 
-  /// ∂y^{c_i}/∂(tensor) for each item i and each name in `targets`, plus y^{c_i} per item.
+  /// ∂y^{c_i}/∂(tensor) for each item i and each name in `targets`, plus y^{c_i} per item. The forward
+  /// is a gradient run (`ForwardMode.gradients`) keeping the targets and the scores: tensors other than
+  /// those that a convolution computes together with what follows it are not in the returned trace.
   static func gradients(_ network: Network, _ images: Tensor, classes: [Int], at targets: [String],
                         rule: BackwardRule = .standard, sign: Float = 1) throws -> (gradients: [String: Tensor], scores: [Float], trace: Trace) {
-    let trace = try network.forward(images)
     let scoreName = ClassScores.tensorName(network)
+    let trace = try network.forward(images, mode: .gradients, keeping: Set(targets + [scoreName]))
     let shape = try trace.shape(of: scoreName)
     var seed = try Trace.oneHotSeed(shape: shape, classes: classes)
     if sign != 1 { seed.values = seed.values.map { $0 * sign } }

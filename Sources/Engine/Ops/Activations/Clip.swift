@@ -1,8 +1,9 @@
 /// y = min(max(x, low), high); ReLU6 is Clip(0, 6).
-/// Backward: the gradient passes where low < x < high. When low == 0 (a ReLU-like unit) and the
-/// rule applies to clips (ConvLens's default, `relu6: true`), the ReLU rule uses that mask:
-/// guided = 1[0 < x < 6]·1[g > 0]·g, deconvnet = max(g, 0).
-public final class Clip: ElementwiseActivation, ExecutableOp, @unchecked Sendable {
+/// Backward: the gradient passes where low < x < high, read from the output as low < y < high (the
+/// same set: see `ReluFamilyGradient`), so gradient runs may fuse it into the convolution before it.
+/// When low == 0 (a ReLU-like unit) and the rule applies to clips (ConvLens's default, `relu6: true`),
+/// the ReLU rule uses that mask: guided = 1[0 < x < 6]·1[g > 0]·g, deconvnet = max(g, 0).
+public final class Clip: ElementwiseActivation, ExecutableOp, GradientFromOutput, @unchecked Sendable {
   public let typeName = "Clip"
   public let traits: OpTraits = .pointwise
   public let low: Float

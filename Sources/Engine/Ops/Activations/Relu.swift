@@ -1,5 +1,6 @@
-/// y = max(x, 0). Backward follows the pass's ReLU rule (standard, guided, deconvnet).
-public final class Relu: ElementwiseActivation, ExecutableOp, @unchecked Sendable {
+/// y = max(x, 0). Backward follows the pass's ReLU rule (standard, guided, deconvnet), with the mask
+/// taken from y (y > 0 ⟺ x > 0), so gradient runs may fuse it into the convolution before it.
+public final class Relu: ElementwiseActivation, ExecutableOp, GradientFromOutput, @unchecked Sendable {
   public let typeName = "Relu"
   public let traits: OpTraits = .pointwise
   public init() {}
