@@ -8,7 +8,12 @@ import Testing
 // other tensor kept) against keep-all runs on every op fixture and both bundled models, under the
 // three ReLU rules: the gradients at the input, and at a tensor the run would have fused away but was
 // asked to keep, must be the keep-all gradients (which the finite-difference, captum and
-// pytorch-grad-cam tests check) to a relative error of 1e-5.
+// pytorch-grad-cam tests check) to a relative error of 1e-5 on the op fixtures. On the bundled models
+// the forward outputs must agree to 1e-5 and the gradients to 1e-2: a fused residual Add rounds
+// conv + residual once where keep-all rounds the conv output first, and the 1-ulp differences (measured
+// under the AVX2 cap on Lite0: 8e-6 at an Add of magnitude 71) move a few ReLU6 units sitting exactly at
+// 0 or 6 across the boundary, which changes their gradient (measured 3e-3 of the largest |gradient|).
+// A wrong mask, rule or fusion gives errors of order 1.
 
 /// max |a − b| / max |b| (0 when both are zero).
 private func relativeError(_ actual: Tensor, _ expected: Tensor) -> Float {
@@ -21,7 +26,8 @@ private func relativeError(_ actual: Tensor, _ expected: Tensor) -> Float {
 /// Compares gradient runs with keep-all runs on `network` for `input`: returns one line per mismatch.
 /// The seed at output 0 is fixed pseudo-random; `extraTarget` is a tensor the gradient plan fuses away
 /// (the first fused conv's output), passed in `keeping:` and differentiated to as well.
-private func gradientModeMismatches(_ network: Network, input: Tensor, label: String) throws -> [String] {
+private func gradientModeMismatches(_ network: Network, input: Tensor, label: String,
+                                    tolerance: Float = 1e-5) throws -> [String] {
   let output = network.outputNames[0]
   let keepAll = try network.forward(input)
   let outputShape = try keepAll.shape(of: output)
@@ -32,6 +38,8 @@ private func gradientModeMismatches(_ network: Network, input: Tensor, label: St
   let gradients = try network.forward(input, mode: .gradients)
   let keeping = try network.forward(input, mode: .gradients, keeping: Set(targets))
   var mismatches: [String] = []
+  let outputError = relativeError(try gradients.tensor(named: output), try keepAll.tensor(named: output))
+  if !(outputError <= 1e-5) { mismatches.append("\(label): forward output relative error \(outputError)") }
   for relu in ReluRule.allCases {
     let rule = BackwardRule(relu: relu)
     // Some fixtures have no gradient (integer ops, an output not reached from the input): the gradient
@@ -54,7 +62,7 @@ private func gradientModeMismatches(_ network: Network, input: Tensor, label: St
         continue
       }
       let error = relativeError(actual, reference)
-      if !(error <= 1e-5) { mismatches.append("\(label) \(relu): gradient at '\(name)'\(note) relative error \(error)") }
+      if !(error <= tolerance) { mismatches.append("\(label) \(relu): gradient at '\(name)'\(note) relative error \(error)") }
     }
   }
   return mismatches
@@ -85,7 +93,7 @@ struct GradientModeModelTests {
     #expect(!network.gradientFusionPlan.fusions.isEmpty, "\(file): the gradient run fuses nothing")
     var random = SeededRandom(seed: 1)
     let input = Tensor(shape: [2, 3, 224, 224], values: (0..<(2 * 3 * 224 * 224)).map { _ in Float(random.normal()) })
-    let mismatches = try gradientModeMismatches(network, input: input, label: file)
+    let mismatches = try gradientModeMismatches(network, input: input, label: file, tolerance: 1e-2)
     #expect(mismatches.isEmpty, "\(mismatches.joined(separator: "\n"))")
   }
 }
