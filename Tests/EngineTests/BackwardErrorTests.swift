@@ -15,21 +15,11 @@ struct BackwardErrorTests {
     return try network.forward(random.tensor([1, 3, 5, 5]))
   }
 
-  /// The thrown error's one-line description (or a failure if nothing was thrown).
-  private func message(_ body: () throws -> Void) -> String? {
-    do {
-      try body()
-      return nil
-    } catch {
-      return "\(error)"
-    }
-  }
-
   @Test("a gradient target that does not exist: error names it and lists the closest names")
   func unknownTarget() throws {
     let trace = try makeTrace()
     let seed = try Trace.oneHotSeed(shape: [1, 4], classes: [2])
-    let text = try #require(message { _ = try trace.backward(seed: seed, at: "head_logits", to: ["input", "stem_rleu"]) },
+    let text = try #require(thrownMessage { _ = try trace.backward(seed: seed, at: "head_logits", to: ["input", "stem_rleu"]) },
                             "no error for an unknown target")
     #expect(text.contains("stem_rleu"), "the message should name the missing tensor: \(text)")
     #expect(text.contains("stem_relu"), "the message should suggest 'stem_relu': \(text)")
@@ -40,7 +30,7 @@ struct BackwardErrorTests {
   func unknownSeedTensor() throws {
     let trace = try makeTrace()
     let seed = try Trace.oneHotSeed(shape: [1, 4], classes: [0])
-    let text = try #require(message { _ = try trace.backward(seed: seed, at: "head_logit", to: ["input"]) },
+    let text = try #require(thrownMessage { _ = try trace.backward(seed: seed, at: "head_logit", to: ["input"]) },
                             "no error for an unknown seed tensor")
     #expect(text.contains("head_logits"), "the message should suggest 'head_logits': \(text)")
   }
@@ -48,10 +38,10 @@ struct BackwardErrorTests {
   @Test("a seed whose shape differs from the tensor's throws, naming both shapes")
   func seedShapeMismatch() throws {
     let trace = try makeTrace()
-    let text = try #require(message { _ = try trace.backward(seed: Tensor(zeros: [2, 4]), at: "head_logits", to: ["input"]) },
+    let text = try #require(thrownMessage { _ = try trace.backward(seed: Tensor(zeros: [2, 4]), at: "head_logits", to: ["input"]) },
                             "no error for a seed of the wrong shape")
     #expect(text.contains("[2, 4]") && text.contains("[1, 4]"), "the message should give both shapes: \(text)")
-    #expect(message { _ = try trace.backward(seed: Tensor(zeros: [4]), at: "head_logits", to: ["input"]) } != nil,
+    #expect(thrownMessage { _ = try trace.backward(seed: Tensor(zeros: [4]), at: "head_logits", to: ["input"]) } != nil,
             "a seed of the wrong rank should throw")
   }
 
@@ -59,15 +49,15 @@ struct BackwardErrorTests {
   func oneHotSeed() throws {
     let seed = try Trace.oneHotSeed(shape: [2, 4], classes: [3, 0])
     #expect(seed.values == [0, 0, 0, 1, 1, 0, 0, 0])
-    #expect(message { _ = try Trace.oneHotSeed(shape: [2, 4], classes: [1]) } != nil, "too few classes should throw")
-    let outOfRange = message { _ = try Trace.oneHotSeed(shape: [1, 4], classes: [4]) }
+    #expect(thrownMessage { _ = try Trace.oneHotSeed(shape: [2, 4], classes: [1]) } != nil, "too few classes should throw")
+    let outOfRange = thrownMessage { _ = try Trace.oneHotSeed(shape: [1, 4], classes: [4]) }
     #expect(outOfRange?.contains("4") == true, "an out-of-range class should throw naming it: \(outOfRange ?? "no error")")
   }
 
   @Test("a trace lookup of an unknown tensor suggests close names")
   func unknownTensorLookup() throws {
     let trace = try makeTrace()
-    let text = try #require(message { _ = try trace.tensor(named: "stem-conv") }, "no error for an unknown tensor")
+    let text = try #require(thrownMessage { _ = try trace.tensor(named: "stem-conv") }, "no error for an unknown tensor")
     #expect(text.contains("stem_conv"), "the message should suggest 'stem_conv': \(text)")
   }
 }

@@ -86,11 +86,11 @@ struct GradientModeTests {
     let x = random.tensor([1, 3, 8, 8])
     let trace = try network.forward(x, mode: .gradients)
     #expect(trace.fusedAway.keys.sorted() == ["a", "b", "sum"], "fused away: \(trace.fusedAway.keys.sorted())")
-    let lookup = try #require(message { _ = try trace.tensor(named: "a") })
+    let lookup = try #require(thrownMessage { _ = try trace.tensor(named: "a") })
     #expect(lookup.contains("'a'") && lookup.contains("keeping:"), "\(lookup)")
     #expect(try trace.shape(of: "a") == [1, 6, 8, 8])
     let seed = random.tensor(try trace.shape(of: "output"))
-    let target = try #require(message { _ = try trace.backward(seed: seed, at: "output", to: ["input", "a"]) })
+    let target = try #require(thrownMessage { _ = try trace.backward(seed: seed, at: "output", to: ["input", "a"]) })
     #expect(target.contains("'a'") && target.contains("keeping:"), "\(target)")
     // Kept on request: present, and equal to the keep-all value.
     let kept = try network.forward(x, mode: .gradients, keeping: ["a"])
@@ -113,12 +113,4 @@ struct GradientModeTests {
     }
   }
 
-  private func message(_ body: () throws -> Void) -> String? {
-    do {
-      try body()
-      return nil
-    } catch {
-      return "\(error)"
-    }
-  }
 }
