@@ -60,14 +60,15 @@ struct NodeContext {
   func float(_ name: String, default value: Float) -> Float { node.floatAttribute(name) ?? value }
   func ints(_ name: String) -> [Int]? { node.intsAttribute(name) }
 
-  /// Spatial padding from `pads` / `auto_pad` (2-D: pads = [top, left, bottom, right]).
-  func padding() throws -> Conv.Padding {
+  /// Spatial padding from `pads` / `auto_pad` for an op over `rank` spatial axes
+  /// (pads = [begin₁ … begin_rank, end₁ … end_rank]; 2-D: [top, left, bottom, right]).
+  func padding(spatialRank rank: Int = 2) throws -> Conv.Padding {
     switch node.stringAttribute("auto_pad") ?? "NOTSET" {
     case "NOTSET", "":
-      let pads = ints("pads") ?? [0, 0, 0, 0]
-      guard pads.count == 4 else { throw error("pads \(pads) must have 4 values for a 2-D op") }
+      let pads = ints("pads") ?? Array(repeating: 0, count: 2 * rank)
+      guard pads.count == 2 * rank else { throw error("pads \(pads) must have \(2 * rank) values for a \(rank)-D op") }
       guard pads.allSatisfy({ $0 >= 0 }) else { throw error("negative pads \(pads) are not supported") }
-      return .explicit(begin: [pads[0], pads[1]], end: [pads[2], pads[3]])
+      return .explicit(begin: Array(pads[..<rank]), end: Array(pads[rank...]))
     case "SAME_UPPER": return .sameUpper
     case "SAME_LOWER": return .sameLower
     case "VALID": return .valid

@@ -68,17 +68,7 @@ enum OpBuilders {
 
   /// A 1-D Conv (weights [M, C/group, k]): pads [begin, end], one stride and dilation.
   static func conv1D(_ context: NodeContext, _ weights: ONNXConstant) throws -> BuiltOp {
-    let padding: Conv.Padding
-    switch context.node.stringAttribute("auto_pad") ?? "NOTSET" {
-    case "NOTSET", "":
-      let pads = context.ints("pads") ?? [0, 0]
-      guard pads.count == 2, pads.allSatisfy({ $0 >= 0 }) else { throw context.error("pads \(pads) must be two non-negative numbers for a 1-D Conv") }
-      padding = .explicit(begin: [pads[0]], end: [pads[1]])
-    case "SAME_UPPER": padding = .sameUpper
-    case "SAME_LOWER": padding = .sameLower
-    case "VALID": padding = .valid
-    case let other: throw context.error("unknown auto_pad '\(other)' (expected NOTSET, SAME_UPPER, SAME_LOWER or VALID)")
-    }
+    let padding = try context.padding(spatialRank: 1)
     let stride = context.ints("strides") ?? [1], dilation = context.ints("dilations") ?? [1]
     guard stride.count == 1, dilation.count == 1 else { throw context.error("strides \(stride) and dilations \(dilation) must have one value for a 1-D Conv") }
     let op = try Conv1D(weights: Tensor(weights), bias: try context.optionalConstant(2, "bias")?.floatValues, stride: stride[0],
