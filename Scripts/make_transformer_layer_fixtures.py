@@ -66,26 +66,18 @@ import onnx
 import onnxruntime as ort
 import torch
 import torchvision.models.swin_transformer as torchvision_swin
-from PIL import Image
-from pytorch_grad_cam import GradCAM
-from pytorch_grad_cam.utils.model_targets import ClassifierOutputTarget
 from timm.models.convnext import ConvNeXt
 from timm.models.levit import LevitDistilled
 from timm.models.swin_transformer import SwinTransformer
 
+# One definition each of the input recipe and of pytorch-grad-cam's raw map, shared with the ViT fixtures.
+from make_vit_fixtures import gradcam, preprocessed  # noqa: E402
+
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 OUT = ROOT / "Tests" / "MethodsTests" / "Fixtures" / "TransformerLayers"
 IMAGE = "chelsea.png"
-MEAN, STD = np.array([0.485, 0.456, 0.406]), np.array([0.229, 0.224, 0.225])
 MODELS = ["swin_timm_random", "swin_torchvision_random", "convnext_timm_random", "levit_timm_random"]
 WINDOWED = {"Conv", "MaxPool", "AveragePool"}  # ops with a sliding window (ConvLens `op.window`)
-
-
-def preprocessed(name):
-    """A 224 x 224 bicubic resize normalised with ImageNet's mean and std (as make_vit_fixtures.py)."""
-    image = Image.open(ROOT / "Reports" / "images" / name).convert("RGB").resize((224, 224), Image.BICUBIC)
-    x = (np.asarray(image, dtype=np.float64) / 255.0 - MEAN) / STD
-    return x.transpose(2, 0, 1).astype(np.float32)
 
 
 def build(kind):
@@ -239,20 +231,6 @@ def swin_reshape_transform(tensor):
     return tensor.permute(0, 3, 1, 2)
 
 
-def gradcam(model, layer, x, target, reshape_transform):
-    """pytorch-grad-cam's GradCAM raw map at `layer`, up to (not including) its resizing: [N, h, w]."""
-    cam = GradCAM(model=model, target_layers=[layer], reshape_transform=reshape_transform)
-    targets = [ClassifierOutputTarget(target)]
-    outputs = cam.activations_and_grads(x)
-    cam.model.zero_grad()
-    sum(t(output) for t, output in zip(targets, outputs)).backward()
-    activations = cam.activations_and_grads.activations[0].cpu().numpy()
-    gradients = cam.activations_and_grads.gradients[0].cpu().numpy()
-    raw = cam.get_cam_image(x, layer, targets, activations, gradients, False)
-    cam.activations_and_grads.release()
-    return np.maximum(raw, 0)
-
-
 def main():
     OUT.mkdir(parents=True, exist_ok=True)
     image = preprocessed(IMAGE)[None]  # [1, 3, 224, 224]
@@ -301,13 +279,13 @@ def main():
                 "exported_ops": dict(sorted(collections.Counter(node.op_type for node in graph.node).items()))}
         if not kind.startswith("levit"):
             transform = swin_reshape_transform if kind.startswith("swin") else None
-            raw = gradcam(model, layer, x, target, transform).astype(np.float32)
+            raw = gradcam(model, layer, x, [target], transform).astype(np.float32)
             assert list(raw.shape) == [1] + case["maps"][2:] and raw.max() > 0 and raw.std() > 1e-3 * raw.max(), raw
             np.save(OUT / f"{kind}.gradcam.npy", raw)
             case["gradcam"] = f"{kind}.gradcam.npy"
             # The reference's own float32 round-off: the same map in float64.
             model64 = copy.deepcopy(model).double()
-            raw64 = gradcam(model64, model64.get_submodule(layer_name), x.double(), target, transform)
+            raw64 = gradcam(model64, model64.get_submodule(layer_name), x.double(), [target], transform)
             case["gradcam_float64_error"] = float(np.abs(raw - raw64).max() / raw64.max())
             assert case["gradcam_float64_error"] < 1e-5, case["gradcam_float64_error"]
         cases.append(case)

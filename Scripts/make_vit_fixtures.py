@@ -126,6 +126,21 @@ def attention_gradient(attentions, gradients, prefix):
     return result[0, prefix:]
 
 
+def gradcam(model, layer, x, classes, reshape_transform):
+    """pytorch-grad-cam's GradCAM raw map at `layer` for each image's class in `classes`, up to (not
+    including) its resizing: [N, h, w]."""
+    cam = GradCAM(model=model, target_layers=[layer], reshape_transform=reshape_transform)
+    targets = [ClassifierOutputTarget(int(c)) for c in classes]
+    outputs = cam.activations_and_grads(x)
+    cam.model.zero_grad()
+    sum(target(output) for target, output in zip(targets, outputs)).backward()
+    activations = cam.activations_and_grads.activations[0].cpu().numpy()
+    gradients = cam.activations_and_grads.gradients[0].cpu().numpy()
+    raw = cam.get_cam_image(x, layer, targets, activations, gradients, False)
+    cam.activations_and_grads.release()
+    return np.maximum(raw, 0)
+
+
 def main():
     OUT.mkdir(parents=True, exist_ok=True)
     images = np.stack([preprocessed(name) for name in IMAGES])  # [2, 3, 224, 224]
@@ -152,17 +167,8 @@ def main():
             patches = tensor[:, prefix:, :]
             side = int(round(patches.shape[1] ** 0.5))
             return patches.reshape(tensor.size(0), side, side, tensor.size(2)).permute(0, 3, 1, 2)
-        layer = model.blocks[-1].norm1
-        cam = GradCAM(model=model, target_layers=[layer], reshape_transform=reshape_transform)
-        targets = [ClassifierOutputTarget(int(c)) for c in classes]
-        outputs = cam.activations_and_grads(x)
-        cam.model.zero_grad()
-        sum(target(output) for target, output in zip(targets, outputs)).backward()
-        activations = cam.activations_and_grads.activations[0].cpu().numpy()
-        gradients = cam.activations_and_grads.gradients[0].cpu().numpy()
-        raw = cam.get_cam_image(x, layer, targets, activations, gradients, False)
-        np.save(folder / "gradcam_norm1.npy", np.maximum(raw, 0).astype(np.float32))
-        cam.activations_and_grads.release()
+        raw = gradcam(model, model.blocks[-1].norm1, x, classes, reshape_transform)
+        np.save(folder / "gradcam_norm1.npy", raw.astype(np.float32))
 
         # Attention probabilities and their gradients (same weights, unfused attention).
         model = build(kind)
