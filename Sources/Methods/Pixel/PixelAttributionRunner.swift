@@ -38,8 +38,8 @@ enum PixelAttributionRunner {
 
 /// The ReLU rule for captions, with the units of this network it acts on ("guided at 26 ReLU units").
 func ruleDescription(_ rule: BackwardRule, network: Network) -> String {
-  let (relu, clip) = network.reluRuleUnits(appliesToClip: rule.appliesToClip)
-  let lowerBoundZeroClips = network.reluRuleUnits(appliesToClip: true).clip
+  let (relu, lowerBoundZeroClips) = network.reluRuleUnits
+  let clip = rule.appliesToClip ? lowerBoundZeroClips : 0
   var units: [String] = []
   if relu > 0 { units.append("\(relu) ReLU") }
   if clip > 0 { units.append("\(clip) ReLU6 (Clip from 0)") }
