@@ -10,12 +10,12 @@ import Foundation
 final class HTMLImageLibrary {
   /// In order of first use, so the page is the same bytes on every render.
   private(set) var images: [HTMLImage] = []
-  private var byContent: [String: Int] = [:]
+  private var byContent: [SHA256Digest: Int] = [:]
 
   /// The picture's entry, added on first use (pictures are the same when their PNG bytes are).
   func add(_ image: RasterImage) throws -> HTMLImage {
     let png = try pngData(image)
-    let key = SHA256.hash(data: png).map { String(format: "%02x", $0) }.joined()
+    let key = SHA256.hash(data: png)
     if let index = byContent[key] { return images[index] }
     let entry = HTMLImage(id: "img-\(images.count + 1)", src: dataURI(png), width: image.width, height: image.height)
     byContent[key] = images.count

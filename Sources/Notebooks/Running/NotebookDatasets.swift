@@ -71,6 +71,6 @@ enum NotebookDatasets {
         hasher.update(data: Data("size=\(size) mtime=\(modified)".utf8))
       }
     }
-    return hasher.finalize().map { String(format: "%02x", $0) }.joined()
+    return ContentHash.hex(hasher.finalize())
   }
 }

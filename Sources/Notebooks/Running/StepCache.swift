@@ -7,9 +7,10 @@ import Methods
 
 enum ContentHash {
   /// Lower-case hex SHA-256 of `data`.
-  static func sha256(_ data: Data) -> String {
-    SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
-  }
+  static func sha256(_ data: Data) -> String { hex(SHA256.hash(data: data)) }
+
+  /// A digest in lower-case hex.
+  static func hex(_ digest: SHA256Digest) -> String { digest.map { String(format: "%02x", $0) }.joined() }
 
   /// SHA-256 of a file's bytes.
   static func sha256(file url: URL) throws -> String {
