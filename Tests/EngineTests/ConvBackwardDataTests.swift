@@ -2,8 +2,9 @@
 import Testing
 
 // Convolution backward-data (dL/dx = conv_transpose(dL/dy, W)) against a naive Float64 reference, for
-// the kernels chosen by shape rules: Winograd F(4×4, 3×3) for dense 3×3 stride-1 layers on AVX-512 (as
-// in the forward), the direct kernels elsewhere, and the stem's few-channel plain input (RGB).
+// the kernels chosen by shape rules: dense 3×3 stride-1 pad-1 layers on AVX-512 run as the Winograd
+// forward of the transposed, flipped weights, the direct kernels elsewhere, and the stem's few-channel
+// plain input (RGB).
 
 struct ConvBackwardCase: Sendable, CustomTestStringConvertible {
   var name: String
@@ -12,14 +13,15 @@ struct ConvBackwardCase: Sendable, CustomTestStringConvertible {
   var kernel = 3
   var stride = 1
   var pad = 1
-  /// Winograd expected on AVX-512 (3×3 stride 1, whole channel blocks, N·OH·OW ≥ 784).
+  /// Winograd expected on AVX-512 (3×3 stride 1 pad 1, whole channel blocks).
   var winograd = false
   var testDescription: String { "\(name): \(input) -> \(outputChannels), \(kernel)×\(kernel)/\(stride)" }
 
   static let all: [ConvBackwardCase] = [
     ConvBackwardCase(name: "ResNet 3×3, 64 channels", input: [2, 64, 28, 27], outputChannels: 64, winograd: true),
     ConvBackwardCase(name: "3×3, 32 -> 48 channels", input: [8, 32, 9, 11], outputChannels: 48, winograd: true),
-    ConvBackwardCase(name: "3×3, 32 -> 48 channels, few positions: direct", input: [1, 32, 9, 10], outputChannels: 48),
+    ConvBackwardCase(name: "3×3, 32 -> 48 channels, batch 1", input: [1, 32, 9, 10], outputChannels: 48, winograd: true),
+    ConvBackwardCase(name: "3×3 without padding: direct", input: [2, 32, 9, 10], outputChannels: 48, pad: 0),
     ConvBackwardCase(name: "3×3 stride 2", input: [2, 32, 9, 10], outputChannels: 48, stride: 2),
     ConvBackwardCase(name: "3×3 on 20 channels (partial block)", input: [2, 20, 9, 10], outputChannels: 24),
     ConvBackwardCase(name: "ResNet stem 7×7/2 on RGB", input: [2, 3, 32, 30], outputChannels: 64, kernel: 7, stride: 2, pad: 3),

@@ -37,6 +37,10 @@ final class ConvolutionPrimitives: @unchecked Sendable {
   private let weights: Tensor          // [M, C/group, kH, kW]
   private let bias: [Float]?
   private let cache = PrimitiveCache<ConvolutionKey>()
+  /// Convolutions whose primitives compute this one's backward-data (`transposed`, `phaseSplit`), made on first use.
+  private enum Rewrite: Hashable { case transposed, phaseSplit }
+  private var rewrites: [Rewrite: ConvolutionPrimitives] = [:]
+  private let rewritesLock = Lock()
 
   init(weights: Tensor, bias: [Float]?) {
     self.weights = weights
@@ -77,22 +81,11 @@ final class ConvolutionPrimitives: @unchecked Sendable {
   /// F(2×2, 3×3) (Lavin & Gray 2016): 2-3× fewer multiplications, measured 1.3-3× faster than direct
   /// at batch 1 (ResNet's 3×3 layers), with errors of a few ulp per output (float32 transforms).
   /// oneDNN 2.6 implements it for AVX-512 only; elsewhere the direct kernels run without asking.
-  /// Forward, and backward-data where `prefersWinogradBackward` also holds.
+  /// Forward, and backward-data through `transposed(_:)`.
   private func prefersWinograd(_ g: ConvolutionGeometry) -> Bool {
     guard DNNLRuntime.usesAVX512Core, let width = g.sourceLayout.blockWidth, width == 16 else { return false }
     return g.group == 1 && g.kernel == [3, 3] && g.strides == [1, 1] && g.dilations == [1, 1]
       && g.input[1] % width == 0 && g.output[1] % width == 0 && g.padBegin.allSatisfy { $0 <= 1 } && g.padEnd.allSatisfy { $0 <= 1 }
-  }
-
-  /// Backward-data takes Winograd where `prefersWinograd` holds and a call has at least 784 output
-  /// positions (N·OH·OW ≥ 28·28): oneDNN 2.6's backward-data kernel transforms the weights on every
-  /// call (the forward's are transformed once, when the primitive is made), a cost of C·M that only
-  /// enough positions amortise. Measured per ResNet-18 layer natively (ms, Winograd / direct):
-  /// 64 ch at 56×56, batch 1: 0.47 / 0.75; 128 at 28×28, batch 1: 0.74 / 0.74; 256 at 14×14, batch 1:
-  /// 1.45 / 0.75, batch 4: 2.58 / 2.69; 512 at 7×7, batch 4: 5.9 / 2.9, batch 16: 8.8 / 10.5; at batch
-  /// 16 the 56×56 layers take 5.3 / 11.9. Errors: about 1e-6 of the largest |dx| (direct: 2-5e-7).
-  private func prefersWinogradBackward(_ g: ConvolutionGeometry) -> Bool {
-    prefersWinograd(g) && g.output[0] * g.output[2] * g.output[3] >= 28 * 28
   }
 
   /// Forward formats, best first: the engine's layouts (the source as it arrives, the output in the
@@ -168,6 +161,57 @@ final class ConvolutionPrimitives: @unchecked Sendable {
     DNNLRuntime.implementationName(try forwardPrimitive(g, postOps: postOps).descriptor)
   }
 
+  /// Backward-data of a dense stride-1 convolution is a dense stride-1 convolution of dL/dy:
+  /// dx[n, c, h, w] = Σ_{m,i,j} W̃[c, m, i, j] · dy[n, m, h − pb' + i, w − pb' + j] with the weights
+  /// transposed and flipped, W̃[c, m, i, j] = W[m, c, kH − 1 − i, kW − 1 − j], and pads k − 1 − pad
+  /// (1 for ResNet's 3 × 3 pad-1 layers). Where Winograd runs forward on both, backward-data runs as
+  /// that forward primitive (weights transformed once, when it is made) instead of oneDNN 2.6's
+  /// backward-data kernels (Winograd re-transforms the weights on every call). ResNet-18 natively,
+  /// ms per call, oneDNN backward-data / this forward: batch 1, 512 ch at 7×7 0.92 / 0.85, 256 at 14×14
+  /// 0.74 / 0.49, 128 at 28×28 0.73 / 0.46, 64 at 56×56 0.43 / 0.46; batch 16: 8.8 / 6.7, 6.2 / 5.8,
+  /// 4.6 / 4.7, 5.5 / 6.0.
+  private func transposed(_ g: ConvolutionGeometry) -> (ConvolutionPrimitives, ConvolutionGeometry)? {
+    guard prefersWinograd(g) else { return nil }
+    let k = g.kernel
+    let gT = ConvolutionGeometry(input: g.output, output: g.input, kernel: k, strides: [1, 1], dilations: [1, 1],
+                                 padBegin: zip(k, g.padBegin).map { $0 - 1 - $1 }, padEnd: zip(k, g.padEnd).map { $0 - 1 - $1 },
+                                 group: 1, sourceLayout: .native)
+    guard prefersWinograd(gT) else { return nil }
+    let primitives = rewritten(.transposed) {
+      let (m, c, kh, kw) = (weights.shape[0], weights.shape[1], k[0], k[1])
+      var flipped = [Float](repeating: 0, count: weights.count)  // [C, M, kH, kW]
+      for out in 0..<m {
+        for channel in 0..<c {
+          for i in 0..<kh {
+            for j in 0..<kw {
+              flipped[((channel * m + out) * kh + i) * kw + j] = weights.values[((out * c + channel) * kh + (kh - 1 - i)) * kw + (kw - 1 - j)]
+            }
+          }
+        }
+      }
+      return Tensor(shape: [c, m, kh, kw], values: flipped)
+    }
+    return (primitives, gT)
+  }
+
+  /// Backward-data of a strided convolution over a few-channel plain input through its phases
+  /// (`PhaseSplit`), on AVX-512 where that measured faster than `gemm:jit`.
+  private func phaseSplit(_ g: ConvolutionGeometry) -> (ConvolutionPrimitives, PhaseSplit)? {
+    guard DNNLRuntime.usesAVX512Core, g.sourceLayout == .plain, g.group == 1, g.dilations == [1, 1],
+          g.strides.contains(where: { $0 > 1 }) else { return nil }
+    let split = PhaseSplit(kernel: g.kernel, strides: g.strides)
+    return (rewritten(.phaseSplit) { split.weights(weights) }, split)
+  }
+
+  private func rewritten(_ rewrite: Rewrite, weights make: () -> Tensor) -> ConvolutionPrimitives {
+    rewritesLock.withLock {
+      if let known = rewrites[rewrite] { return known }
+      let made = ConvolutionPrimitives(weights: make(), bias: nil)
+      rewrites[rewrite] = made
+      return made
+    }
+  }
+
   /// Backward-data formats, best first. Each backward primitive chooses its own layouts instead of
   /// inheriting the forward's: with 8-channel blocks oneDNN 2.6 has an optimised backward-data kernel
   /// for dense convolutions only on AVX2 and up; under `any` it picks GEMM on plain NCHW on AVX and
@@ -180,9 +224,7 @@ final class ConvolutionPrimitives: @unchecked Sendable {
     let plain = ConvolutionFormats(source: .layout(.plain), destination: .layout(.plain))
     let chosen = ConvolutionFormats(source: .any, destination: .any)
     if g.sourceLayout == .plain { return [plain, chosen] }
-    let winograd = prefersWinogradBackward(g)
-      ? [ConvolutionFormats(algorithm: dnnl_convolution_winograd, source: .layout(g.sourceLayout), destination: .layout(.native))] : []
-    return winograd + [chosen, ConvolutionFormats(source: .layout(g.sourceLayout), destination: .layout(.native)), plain]
+    return [chosen, ConvolutionFormats(source: .layout(g.sourceLayout), destination: .layout(.native)), plain]
   }
 
   private func makeBackwardData(_ g: ConvolutionGeometry) throws -> Primitive {
@@ -215,12 +257,18 @@ final class ConvolutionPrimitives: @unchecked Sendable {
 
   /// oneDNN's name for the backward-data kernel it runs on `g`, for tests and profiles.
   func backwardDataImplementation(_ g: ConvolutionGeometry) throws -> String {
-    DNNLRuntime.implementationName(try backwardDataPrimitive(g).descriptor)
+    if let (forward, gT) = transposed(g) { return try forward.forwardImplementation(gT) }
+    if let (phases, split) = phaseSplit(g) { return try phases.backwardDataImplementation(split.geometry(g)) }
+    return DNNLRuntime.implementationName(try backwardDataPrimitive(g).descriptor)
   }
 
   /// dL/dx = conv_transpose(dL/dy, W) (backward-data), in the primitive's layout when the engine holds
   /// values in it, else in the input's layout.
   func backwardData(_ dy: Value, geometry g: ConvolutionGeometry) throws -> Value {
+    if let (forward, gT) = transposed(g) { return try forward.forward(dy, geometry: gT) }
+    if let (phases, split) = phaseSplit(g) {
+      return try split.inputGradient(try phases.backwardData(dy, geometry: split.geometry(g)), geometry: g)
+    }
     let prim = try backwardDataPrimitive(g)
     let diffDst = try prim.input(DNNLArg.diffDst, from: dy)
     let dx = FloatBuffer(uninitializedCount: DNNLRuntime.size(of: try prim.memory(DNNLArg.diffSrc)))
