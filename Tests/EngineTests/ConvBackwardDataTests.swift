@@ -2,9 +2,10 @@
 import Testing
 
 // Convolution backward-data (dL/dx = conv_transpose(dL/dy, W)) against a naive Float64 reference, for
-// the kernels chosen by shape rules: dense 3×3 stride-1 pad-1 layers on AVX-512 run as the Winograd
-// forward of the transposed, flipped weights, the direct kernels elsewhere, and the stem's few-channel
-// plain input (RGB).
+// the kernels chosen by shape rules: dense 3×3 stride-1 pad-1 layers on AVX-512 run Winograd, as oneDNN's
+// backward-data where a call has N·OH·OW ≥ C·M / 2 (the 32 -> 48 batch-8 case) and else as the forward of
+// the transposed, flipped weights (the others); the direct kernels elsewhere; and the stems' few-channel
+// plain input (RGB), through its space-to-depth phases on AVX-512.
 
 struct ConvBackwardCase: Sendable, CustomTestStringConvertible {
   var name: String

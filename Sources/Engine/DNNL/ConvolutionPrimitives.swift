@@ -165,13 +165,10 @@ final class ConvolutionPrimitives: @unchecked Sendable {
   /// dx[n, c, h, w] = Σ_{m,i,j} W̃[c, m, i, j] · dy[n, m, h − pb' + i, w − pb' + j] with the weights
   /// transposed and flipped, W̃[c, m, i, j] = W[m, c, kH − 1 − i, kW − 1 − j], and pads k − 1 − pad
   /// (1 for ResNet's 3 × 3 pad-1 layers). Where Winograd runs forward on both, backward-data runs as
-  /// that forward primitive (weights transformed once, when it is made) instead of oneDNN 2.6's
-  /// backward-data kernels (Winograd re-transforms the weights on every call). ResNet-18 natively,
-  /// ms per call, oneDNN backward-data / this forward: batch 1, 512 ch at 7×7 0.92 / 0.85, 256 at 14×14
-  /// 0.74 / 0.49, 128 at 28×28 0.73 / 0.46, 64 at 56×56 0.43 / 0.46; batch 16: 8.8 / 6.7, 6.2 / 5.8,
-  /// 4.6 / 4.7, 5.5 / 6.0.
+  /// that forward primitive, its weights transformed once when it is made, unless
+  /// `prefersWinogradBackward` holds.
   private func transposed(_ g: ConvolutionGeometry) -> (ConvolutionPrimitives, ConvolutionGeometry)? {
-    guard prefersWinograd(g) else { return nil }
+    guard prefersWinograd(g), !prefersWinogradBackward(g) else { return nil }
     let k = g.kernel
     let gT = ConvolutionGeometry(input: g.output, output: g.input, kernel: k, strides: [1, 1], dilations: [1, 1],
                                  padBegin: zip(k, g.padBegin).map { $0 - 1 - $1 }, padEnd: zip(k, g.padEnd).map { $0 - 1 - $1 },
@@ -224,7 +221,20 @@ final class ConvolutionPrimitives: @unchecked Sendable {
     let plain = ConvolutionFormats(source: .layout(.plain), destination: .layout(.plain))
     let chosen = ConvolutionFormats(source: .any, destination: .any)
     if g.sourceLayout == .plain { return [plain, chosen] }
-    return [chosen, ConvolutionFormats(source: .layout(g.sourceLayout), destination: .layout(.native)), plain]
+    let winograd = prefersWinogradBackward(g)
+      ? [ConvolutionFormats(algorithm: dnnl_convolution_winograd, source: .layout(g.sourceLayout), destination: .layout(.native))] : []
+    return winograd + [chosen, ConvolutionFormats(source: .layout(g.sourceLayout), destination: .layout(.native)), plain]
+  }
+
+  /// oneDNN 2.6's own Winograd backward-data transforms the weights on every call, a cost of C·M
+  /// against the transposed forward's (`transposed`), whose weights are transformed once; it pays
+  /// where a call has at least C·M / 2 output positions (N·OH·OW). ResNet-18 natively, ms per call,
+  /// oneDNN backward-data / transposed forward (N·OH·OW against C·M / 2): batch 1, 64 ch at 56×56
+  /// 0.43 / 0.46 (3136 ≥ 2048), 128 at 28×28 0.73 / 0.46, 256 at 14×14 0.74 (direct) / 0.49,
+  /// 512 at 7×7 0.92 (direct) / 0.85; batch 16, 64 at 56×56 5.5 / 6.0 (50176 ≥ 2048), 128 at
+  /// 28×28 4.6 / 4.7 (12544 ≥ 8192), 256 at 14×14 6.2 / 5.8 (3136 < 32768), 512 at 7×7 8.8 / 6.7.
+  private func prefersWinogradBackward(_ g: ConvolutionGeometry) -> Bool {
+    prefersWinograd(g) && 2 * g.output[0] * g.output[2] * g.output[3] >= g.input[1] * g.output[1]
   }
 
   private func makeBackwardData(_ g: ConvolutionGeometry) throws -> Primitive {
