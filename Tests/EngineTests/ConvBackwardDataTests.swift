@@ -27,6 +27,8 @@ struct ConvBackwardCase: Sendable, CustomTestStringConvertible {
     ConvBackwardCase(name: "3×3 on 20 channels (partial block)", input: [2, 20, 9, 10], outputChannels: 24),
     ConvBackwardCase(name: "ResNet stem 7×7/2 on RGB", input: [2, 3, 32, 30], outputChannels: 64, kernel: 7, stride: 2, pad: 3),
     ConvBackwardCase(name: "Lite0 stem 3×3/2 on RGB", input: [2, 3, 32, 30], outputChannels: 32, stride: 2),
+    ConvBackwardCase(name: "5×5/2 on RGB without padding, odd sizes", input: [2, 3, 31, 30], outputChannels: 16, kernel: 5, stride: 2, pad: 0),
+    ConvBackwardCase(name: "4×4/4 on 2 channels (patch embedding)", input: [1, 2, 18, 17], outputChannels: 24, kernel: 4, stride: 4, pad: 0),
   ]
 }
 
