@@ -5,7 +5,7 @@ import Testing
 // the kernels chosen by shape rules: dense 3×3 stride-1 pad-1 layers on AVX-512 run Winograd, as oneDNN's
 // backward-data where a call has N·OH·OW ≥ C·M / 2 (the 32 -> 48 batch-8 case) and else as the forward of
 // the transposed, flipped weights (the others); the direct kernels elsewhere; and the stems' few-channel
-// plain input (RGB), through its space-to-depth phases on AVX-512.
+// plain input (RGB), through its space-to-depth phases on AVX2 and up.
 
 struct ConvBackwardCase: Sendable, CustomTestStringConvertible {
   var name: String

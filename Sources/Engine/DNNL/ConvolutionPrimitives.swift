@@ -192,9 +192,9 @@ final class ConvolutionPrimitives: @unchecked Sendable {
   }
 
   /// Backward-data of a strided convolution over a few-channel plain input through its phases
-  /// (`PhaseSplit`), on AVX-512 where that measured faster than `gemm:jit`.
+  /// (`PhaseSplit`), on AVX2 and up, where oneDNN has blocked jit backward-data kernels.
   private func phaseSplit(_ g: ConvolutionGeometry) -> (ConvolutionPrimitives, PhaseSplit)? {
-    guard DNNLRuntime.usesAVX512Core, g.sourceLayout == .plain, g.group == 1, g.dilations == [1, 1],
+    guard DNNLRuntime.usesAVX2, g.sourceLayout == .plain, g.group == 1, g.dilations == [1, 1],
           g.strides.contains(where: { $0 > 1 }) else { return nil }
     let split = PhaseSplit(kernel: g.kernel, strides: g.strides)
     return (rewritten(.phaseSplit) { split.weights(weights) }, split)

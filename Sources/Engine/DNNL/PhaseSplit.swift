@@ -9,9 +9,10 @@
 /// channels, 12 for RGB at stride 2, which oneDNN 2.6's blocked jit kernels take, where the 3-channel
 /// original has only `gemm:jit` on plain layout; dL/dx[n, c, h, w] is dL/dS read back at the phase of
 /// (h + padBegin, w + padBegin) (0 for input rows or columns no output reads).
-/// ResNet-18's 7×7/2 stem natively, oneDNN backward-data alone (ms per call): batch 1 1.27 against 1.99
-/// for `gemm:jit`; batch 16 20.5 against 27.9. Under the AVX2 cap it is no faster (batch 16: 80 against
-/// 74), so it is asked for on AVX-512 only (`ConvolutionPrimitives.phaseSplit`).
+/// ResNet-18's 7×7/2 stem, oneDNN backward-data alone (ms per call, against `gemm:jit`): AVX-512,
+/// batch 1 1.27 / 1.99, batch 16 20.5 / 27.9; AVX2 cap, batch 1 2.42 / 2.70, batch 16 38.9 / 38.7, and
+/// `gemm:jit` also needs dL/dy reordered to plain first (4 ms at batch 16). On SSE4.1 and AVX oneDNN
+/// has no blocked jit backward-data, so there the GEMM stays (`ConvolutionPrimitives.phaseSplit`).
 struct PhaseSplit {
   let strides: [Int]                 // [sy, sx]
   let phaseKernel: [Int]             // [⌈kH/sy⌉, ⌈kW/sx⌉]
