@@ -16,11 +16,13 @@ public struct LoadedModel: Sendable {
   public var isBundled: Bool { source.bundled != nil }
 
   /// Loads `path`: nil for the standard bundled model, `bundled:NAME` for another bundled one, else
-  /// an ONNX file. Labels and preset default to the model's own (`ModelFile`).
-  public static func load(path: String?, labelsPath: String? = nil, presetName: String? = nil) throws -> LoadedModel {
+  /// an ONNX file. Labels and preset default to the model's own (`ModelFile`). `sharing`: the network
+  /// of the same file loaded already (a notebook naming one file twice, with other labels or preset).
+  public static func load(path: String?, labelsPath: String? = nil, presetName: String? = nil,
+                          sharing loaded: Network? = nil) throws -> LoadedModel {
     let source = try ModelFile(path)
     let url = try source.existingURL()
-    let network = try ONNXNetworkLoader.load(contentsOf: url)
+    let network = try loaded ?? ONNXNetworkLoader.load(contentsOf: url)
     let preset = try presetName.map { try PreprocessPreset.named($0) } ?? source.defaultPreset
     let labels = try (labelsPath.map { URL(fileURLWithPath: $0) } ?? source.defaultLabels).map { try ClassLabels.load(contentsOf: $0) }
     return LoadedModel(network: network, url: url, labels: labels, preset: preset, source: source)

@@ -62,6 +62,10 @@ import Testing
     #expect(abc.map(\.index) == tiny.map(\.index))
     #expect(abc.map(\.probability) == tiny.map(\.probability))
     #expect(abc.allSatisfy { ["x-ray", "yak", "zebra"].contains($0.label) }, "\(abc)")
+    // The file is read and its network built once, shared by both entries.
+    let abcModel = try #require(run.models.model(named: "abc"))
+    #expect(try abcModel.model().network === run.models.standard.model().network)
+    #expect(try abcModel.model().labels?.names == ["x-ray", "yak", "zebra"])
     // Lite0 sees the picture at 224 px through its own preset and answers in ImageNet's classes.
     #expect(lite.allSatisfy { $0.index >= 0 && $0.index < 1000 && !["apple", "banana", "cherry"].contains($0.label) }, "\(lite)")
     // "tabby" is one of the step's model's classes (ImageNet 281), not the default model's.

@@ -26,6 +26,8 @@ final class ModelSource {
   let modelSHA256: String
   let labelsSHA256: String?
   private var loaded: LoadedModel?
+  /// An earlier model of the notebook with the same file content, whose network this one shares.
+  fileprivate(set) var sameFile: ModelSource?
   private var labelNames: [String]??
 
   var name: String { spec.name }
@@ -67,7 +69,8 @@ final class ModelSource {
   /// The network (loaded once).
   func model() throws -> LoadedModel {
     if let loaded { return loaded }
-    let model = try LoadedModel.load(path: spec.path, labelsPath: labelsPath, presetName: preset.name)
+    let model = try LoadedModel.load(path: spec.path, labelsPath: labelsPath, presetName: preset.name,
+                                     sharing: try sameFile?.model().network)
     loaded = model
     return model
   }
@@ -91,6 +94,9 @@ final class NotebookModels {
 
   init(_ frontMatter: FrontMatter, notebookFile: String) throws {
     all = try frontMatter.allModels.map { try ModelSource($0, notebookFile: notebookFile) }
+    for (index, source) in all.enumerated() {
+      source.sameFile = all[..<index].first { $0.modelSHA256 == source.modelSHA256 }
+    }
     images = frontMatter.images
   }
 
