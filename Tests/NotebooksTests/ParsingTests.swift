@@ -197,6 +197,18 @@ import Testing
     #expect(notebookError { _ = try ParameterOverride(parsing: "noequals") }?.message.contains("key=value") == true)
   }
 
+  @Test func badOverrideValuesPointAtTheCommandLine() throws {
+    let workspace = try TestWorkspace()
+    let text = "---\n\(TestWorkspace.tinyFrontMatter)\n---\nText.\n"
+    for (override, message) in [("outputs=7", "'outputs' lists pdf and/or html"), ("outputs=[pdf, 3]", "'outputs' lists pdf and/or html"),
+                                ("datasets.d={type: idx, path: x, limit: abc}", "limit must be a positive integer")] {
+      let error = notebookError { _ = try workspace.parse("o.md", text, overrides: [override]) }
+      #expect(error?.message.contains(message) == true, "\(override): \(String(describing: error))")
+      // Not a line of o.md: the value's own text starts at "line 1".
+      #expect(error?.location?.file == "-P (command line)", "\(override): \(String(describing: error?.location))")
+    }
+  }
+
   @Test func overriddenImageMustStillBeUsedByName() throws {
     let workspace = try TestWorkspace()
     // A step naming an image that only the override adds parses.

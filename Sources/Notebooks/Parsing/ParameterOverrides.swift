@@ -50,12 +50,32 @@ public struct ParameterOverride: Sendable, Equatable {
       valueNode = Node(path, .implicit, .doubleQuoted)
     } else {
       do {
-        valueNode = try Yams.compose(yaml: value) ?? Node("", .implicit, .plain)
+        valueNode = ParameterOverride.unlocated(try Yams.compose(yaml: value) ?? Node("", .implicit, .plain))
       } catch {
         throw NotebookError("-P \(key)=\(value): the value is not valid YAML")
       }
     }
     return try set(valueNode, at: keyPath[...], in: root)
+  }
+
+  /// `node` without source marks: a mark of the value's own text (line 1) would be read as a line of
+  /// the notebook; without one an error about the value points at "-P (command line)".
+  private static func unlocated(_ node: Node) -> Node {
+    switch node {
+    case .scalar(var scalar):
+      scalar.mark = nil
+      return .scalar(scalar)
+    case .mapping(var mapping):
+      mapping.mark = nil
+      for index in mapping.indices { mapping[index] = (unlocated(mapping[index].key), unlocated(mapping[index].value)) }
+      return .mapping(mapping)
+    case .sequence(var sequence):
+      sequence.mark = nil
+      for index in sequence.indices { sequence[index] = unlocated(sequence[index]) }
+      return .sequence(sequence)
+    case .alias:
+      return node
+    }
   }
 
   private func set(_ value: Node, at path: ArraySlice<String>, in node: Node?) throws -> Node {
