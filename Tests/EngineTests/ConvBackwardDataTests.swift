@@ -29,6 +29,7 @@ struct ConvBackwardCase: Sendable, CustomTestStringConvertible {
     ConvBackwardCase(name: "Lite0 stem 3×3/2 on RGB", input: [2, 3, 32, 30], outputChannels: 32, stride: 2),
     ConvBackwardCase(name: "5×5/2 on RGB without padding, odd sizes", input: [2, 3, 31, 30], outputChannels: 16, kernel: 5, stride: 2, pad: 0),
     ConvBackwardCase(name: "4×4/4 on 2 channels (patch embedding)", input: [1, 2, 18, 17], outputChannels: 24, kernel: 4, stride: 4, pad: 0),
+    ConvBackwardCase(name: "3×3/2 on a one-column RGB input", input: [1, 3, 7, 1], outputChannels: 16, stride: 2),
   ]
 }
 

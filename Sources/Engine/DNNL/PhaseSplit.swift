@@ -55,20 +55,29 @@ struct PhaseSplit {
     let (n, c, h, w) = (g.input[0], g.input[1], g.input[2], g.input[3])
     let (sy, sx, rows, columns) = (strides[0], strides[1], dS.shape[2], dS.shape[3])
     let dx = Value(uninitialized: g.input)
+    // Phase column q holds input columns sx·v + q − padBegin; those inside [0, W) have v in spans[q].
+    let pad = g.padBegin[1]
+    let spans = (0..<sx).map { q -> Range<Int> in
+      let first = (pad - q + sx - 1) / sx, last = w - 1 + pad - q  // pad − q + sx − 1 ≥ 0
+      let end = last < 0 ? 0 : min(columns, last / sx + 1)
+      return first..<max(first, end)
+    }
     withExtendedLifetime(dS) {
       let source = dS.buffer.pointer, target = dx.buffer.pointer
-      // Each input column's phase and phase column, the same for every row.
-      let columnPhase = (0..<w).map { ($0 + g.padBegin[1]) % sx }, phaseColumn = (0..<w).map { ($0 + g.padBegin[1]) / sx }
       for item in 0..<n {
         for channel in 0..<c {
           for row in 0..<h {
             let out = target + ((item * c + channel) * h + row) * w
+            out.update(repeating: 0, count: w)  // columns no phase column reaches (no output reads them)
             let (u, p) = ((row + g.padBegin[0]) / sy, (row + g.padBegin[0]) % sy)
-            guard u < rows else { out.update(repeating: 0, count: w); continue }
-            let phaseRow = source + ((item * c + channel) * sy + p) * sx * rows * columns + u * columns
-            for column in 0..<w {
-              let v = phaseColumn[column]
-              out[column] = v < columns ? phaseRow[columnPhase[column] * rows * columns + v] : 0
+            guard u < rows else { continue }
+            for q in 0..<sx {
+              let phaseRow = source + (((item * c + channel) * sy + p) * sx + q) * rows * columns + u * columns
+              var column = sx * spans[q].lowerBound + q - pad
+              for v in spans[q] {
+                out[column] = phaseRow[v]
+                column += sx
+              }
             }
           }
         }
