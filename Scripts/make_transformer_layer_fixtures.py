@@ -1,14 +1,17 @@
 #!/usr/bin/env python3
-"""Writes Tests/MethodsTests/Fixtures/TransformerLayers/: four tiny random-weight vision models whose
+"""Writes Tests/MethodsTests/Fixtures/TransformerLayers/: five tiny random-weight vision models whose
 automatic CAM layer (`layer: auto`) follows one of ConvLens's transformer rules other than the ViT one
 (README, "Vision transformers: token maps and attention"; Sources/Methods/Core/TransformerGraph.swift), so
 that the Swift tests pin those rules on a clean clone instead of by hand on big exports.
 
-Models (seeded random weights, one 224 x 224 input, 100 classes; the sizes are cut down until each ONNX file
+Models (seeded random weights, one 224 x 224 input but for the wide Swin, 100 classes; the sizes are cut down until each ONNX file
 is under 1 MB, the rules only look at the graph's structure):
 - `swin_timm_random`: timm SwinTransformer (patch 4, window 7, embed 8, depths (1, 1, 2, 1), heads
   (1, 2, 2, 4), MLP ratio 2). timm's blocks keep [N, H, W, C] around attention but run norm2 and the MLP on
   tokens, so the last block's norm2 output is tokens [1, 49, 64] (a 7 x 7 grid, no prefix).
+- `swin_timm_wide_random`: the same timm Swin built for a 224 x 320 input (its own `input_wide.npy`, the image
+  resized to 320 x 224): the last stage's tokens [1, 70, 64] are a 7 x 10 grid, which only the patch grid
+  (56 x 80) halved three times tells apart from a square with a prefix (70 = 6 + 8 x 8).
 - `swin_torchvision_random`: torchvision.models.swin_transformer.SwinTransformer with the same sizes
   (torchvision's `swin_t` constructor, small dims). Its blocks stay channels-last: norm2 is [1, 7, 7, 64].
 - `convnext_timm_random`: timm ConvNeXt, depths (1, 1, 1, 1), dims (16, 32, 64, 96), layer scale 1.0
@@ -23,7 +26,7 @@ is under 1 MB, the rules only look at the graph's structure):
   random (timm initialises the attention projection's BatchNorm weight to 0, which would cut attention out).
 
 Each is exported by torch.onnx.export's TorchScript exporter (dynamo=False, opset 17, static shape
-[1, 3, 224, 224], input `input`, output `logits`) and run in onnxruntime; its logits must equal PyTorch's
+[1, 3, 224, 224] or [1, 3, 224, 320], input `input`, output `logits`) and run in onnxruntime; its logits must equal PyTorch's
 within 1e-4 of their max.
 
 How the expected layer's ONNX tensor name is found (no name is typed by hand), twice, and both must agree:
@@ -76,15 +79,19 @@ from make_vit_fixtures import gradcam, preprocessed  # noqa: E402
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 OUT = ROOT / "Tests" / "MethodsTests" / "Fixtures" / "TransformerLayers"
 IMAGE = "chelsea.png"
-MODELS = ["swin_timm_random", "swin_torchvision_random", "convnext_timm_random", "levit_timm_random"]
+MODELS = ["swin_timm_random", "swin_timm_wide_random", "swin_torchvision_random", "convnext_timm_random", "levit_timm_random"]
+WIDE = (320, 224)  # width, height of swin_timm_wide_random's input
 WINDOWED = {"Conv", "MaxPool", "AveragePool"}  # ops with a sliding window (ConvLens `op.window`)
 
 
 def build(kind):
     """The model in eval mode and the module whose output is the expected layer."""
-    torch.manual_seed(MODELS.index(kind) + 1)
-    if kind == "swin_timm_random":
-        model = SwinTransformer(img_size=224, patch_size=4, window_size=7, embed_dim=8, depths=(1, 1, 2, 1),
+    # Seeds as before the wide Swin was added, so the other models' weights stay what they were.
+    torch.manual_seed({"swin_timm_random": 1, "swin_torchvision_random": 2, "convnext_timm_random": 3,
+                       "levit_timm_random": 4, "swin_timm_wide_random": 5}[kind])
+    if kind in ("swin_timm_random", "swin_timm_wide_random"):
+        size = 224 if kind == "swin_timm_random" else (WIDE[1], WIDE[0])
+        model = SwinTransformer(img_size=size, patch_size=4, window_size=7, embed_dim=8, depths=(1, 1, 2, 1),
                                 num_heads=(1, 2, 2, 4), mlp_ratio=2.0, num_classes=100)
         layer = model.layers[-1].blocks[-1].norm2
     elif kind == "swin_torchvision_random":
@@ -211,33 +218,40 @@ def expected_by_module(kind, nodes, layer_name):
     return found[0]
 
 
-def grid_of(shape, arrangement):
-    """The layer's maps [1, C, h, w] as ConvLens reads them."""
+def grid_of(shape, arrangement, grid):
+    """The layer's maps [1, C, h, w] as ConvLens reads them; `grid` = [h, w] of a token layer (None: square)."""
     if arrangement == "tokens":
         side = int(round(shape[1] ** 0.5))
-        assert side * side == shape[1]
-        return [shape[0], shape[2], side, side]
+        grid = grid or [side, side]
+        assert grid[0] * grid[1] == shape[1]
+        return [shape[0], shape[2], grid[0], grid[1]]
     if arrangement == "channels-last":
         return [shape[0], shape[3], shape[1], shape[2]]
     return shape
 
 
-def swin_reshape_transform(tensor):
-    """pytorch-grad-cam's Swin reshape_transform (its docs, tutorials/vision_transformers): tokens
-    [N, h * w, C] -> [N, h, w, C], then channels first; torchvision's [N, h, w, C] only needs the latter."""
-    if tensor.dim() == 3:
-        side = int(round(tensor.size(1) ** 0.5))
-        tensor = tensor.reshape(tensor.size(0), side, side, tensor.size(2))
-    return tensor.permute(0, 3, 1, 2)
+def swin_reshape_transform(grid):
+    """pytorch-grad-cam's Swin reshape_transform (its docs, tutorials/vision_transformers, with height and
+    width set): tokens [N, h * w, C] -> [N, h, w, C], then channels first; torchvision's [N, h, w, C] only
+    needs the latter."""
+    def transform(tensor):
+        if tensor.dim() == 3:
+            tensor = tensor.reshape(tensor.size(0), grid[0], grid[1], tensor.size(2))
+        return tensor.permute(0, 3, 1, 2)
+    return transform
 
 
 def main():
     OUT.mkdir(parents=True, exist_ok=True)
-    image = preprocessed(IMAGE)[None]  # [1, 3, 224, 224]
-    np.save(OUT / "input.npy", image)
-    x = torch.from_numpy(image)
+    square = preprocessed(IMAGE)[None]  # [1, 3, 224, 224]
+    np.save(OUT / "input.npy", square)
+    wide = preprocessed(IMAGE, WIDE)[None]  # [1, 3, 224, 320]
+    np.save(OUT / "input_wide.npy", wide)
     cases = []
     for kind in MODELS:
+        image, input_file = (wide, "input_wide.npy") if kind == "swin_timm_wide_random" else (square, "input.npy")
+        x = torch.from_numpy(image)
+        grid = [image.shape[2] // 32, image.shape[3] // 32] if kind.startswith("swin") else None  # Swin's last stage
         model, layer = build(kind)
         layer_name = {module: name for name, module in model.named_modules()}[layer]
         path = OUT / f"{kind}.onnx"
@@ -259,11 +273,13 @@ def main():
         by_rule, rule = automatic_layer(nodes, shapes, graph.input[0].name)
         assert tensor == by_rule, f"{kind}: module gives {tensor}, the rule {by_rule}"
         shape = shapes[tensor]
-        arrangement = {"swin_timm_random": "tokens", "swin_torchvision_random": "channels-last",
+        arrangement = {"swin_timm_random": "tokens", "swin_timm_wide_random": "tokens", "swin_torchvision_random": "channels-last",
                        "convnext_timm_random": "channels-first", "levit_timm_random": "tokens"}[kind]
         reason = {
             "swin_timm_random": "Swin rule: the first feature normalisation after the last attention block, "
                                 "the last block's norm2 (timm: tokens [N, 49, C], no prefix, 7 x 7)",
+            "swin_timm_wide_random": "Swin rule, 224 x 320 input: the last block's norm2, tokens [N, 70, C] on a "
+                                     "7 x 10 grid (the 56 x 80 patch grid halved three times), no prefix",
             "swin_torchvision_random": "Swin rule: the first feature normalisation after the last attention "
                                        "block, the last block's norm2 (torchvision: channels-last [N, 7, 7, C])",
             "convnext_timm_random": "CNN rule (no attention): the last 4-D map with more than one position, "
@@ -272,13 +288,13 @@ def main():
                                  "tensor as long as the last attention's sequence (16 = 4 x 4), "
                                  "the last block's MLP residual Add",
         }[kind]
-        case = {"model": kind, "file": f"{kind}.onnx", "layer": tensor, "module": layer_name, "shape": shape,
-                "maps": grid_of(shape, arrangement), "arrangement": arrangement, "rule": rule, "reason": reason,
+        case = {"model": kind, "file": f"{kind}.onnx", "input": input_file, "layer": tensor, "module": layer_name,
+                "shape": shape, "maps": grid_of(shape, arrangement, grid), "arrangement": arrangement, "rule": rule, "reason": reason,
                 "target": target, "logits": f"{kind}.logits.npy", "onnxruntime_error": ort_error,
                 "ops": dict(sorted(collections.Counter(node.op_type for node in nodes).items())),
                 "exported_ops": dict(sorted(collections.Counter(node.op_type for node in graph.node).items()))}
         if not kind.startswith("levit"):
-            transform = swin_reshape_transform if kind.startswith("swin") else None
+            transform = swin_reshape_transform(grid) if kind.startswith("swin") else None
             raw = gradcam(model, layer, x, [target], transform).astype(np.float32)
             assert list(raw.shape) == [1] + case["maps"][2:] and raw.max() > 0 and raw.std() > 1e-3 * raw.max(), raw
             np.save(OUT / f"{kind}.gradcam.npy", raw)
@@ -296,7 +312,7 @@ def main():
     (OUT / "cases.json").write_text(json.dumps({"image": IMAGE, "input": "input.npy", "models": cases,
                                                 "versions": versions}, indent=2) + "\n")
     total = sum(f.stat().st_size for f in OUT.iterdir())
-    assert total < 4_000_000, f"fixtures are {total} bytes"
+    assert total < 5_500_000, f"fixtures are {total} bytes"  # five models of about 0.7 MB and two inputs
     print(f"total {total} bytes")
 
 

@@ -56,10 +56,11 @@ IMAGES = ["chelsea.png", "coffee.png"]
 MEAN, STD = np.array([0.485, 0.456, 0.406]), np.array([0.229, 0.224, 0.225])
 
 
-def preprocessed(name):
-    """A 224 x 224 bicubic resize normalised with ImageNet's mean and std. The exact tensor is committed and
-    the Swift tests feed it as it is, so the recipe only has to be fixed, not to match a ConvLens preset."""
-    image = Image.open(ROOT / "Reports" / "images" / name).convert("RGB").resize((224, 224), Image.BICUBIC)
+def preprocessed(name, size=(224, 224)):
+    """A bicubic resize to `size` (width, height; 224 x 224) normalised with ImageNet's mean and std. The exact
+    tensor is committed and the Swift tests feed it as it is, so the recipe only has to be fixed, not to match
+    a ConvLens preset."""
+    image = Image.open(ROOT / "Reports" / "images" / name).convert("RGB").resize(size, Image.BICUBIC)
     x = (np.asarray(image, dtype=np.float64) / 255.0 - MEAN) / STD
     return x.transpose(2, 0, 1).astype(np.float32)
 

@@ -5,8 +5,8 @@ import Imaging
 import ONNXImport
 import Testing
 
-// The automatic CAM layer's rules beyond the ViT one, on four tiny random-weight models: timm Swin (norm2
-// as tokens [N, 49, C]), torchvision Swin (norm2 channels-last [N, 7, 7, C]), timm ConvNeXt (the last
+// The automatic CAM layer's rules beyond the ViT one, on five tiny random-weight models: timm Swin (norm2
+// as tokens [N, 49, C]; and at 224 × 320, tokens [N, 70, C] on a 7 × 10 grid), torchvision Swin (norm2 channels-last [N, 7, 7, C]), timm ConvNeXt (the last
 // stage's residual Add, not the head's pooled LayerNorm) and timm LeViT (the last token tensor: no
 // normalisation over features). Made by Scripts/make_transformer_layer_fixtures.py (Fixtures/
 // TransformerLayers, PROVENANCE.md): logits from onnxruntime, the expected tensor found in the exported
@@ -17,6 +17,8 @@ struct TransformerLayerFixtures: Decodable {
   struct Model: Decodable, Sendable, CustomTestStringConvertible {
     let model: String
     let file: String
+    /// Its input image's .npy ([1, 3, 224, 224]; [1, 3, 224, 320] for the wide Swin).
+    let input: String
     /// The ONNX tensor `layer: auto` must choose.
     let layer: String
     /// Its shape as the network has it, batch first.
@@ -36,7 +38,6 @@ struct TransformerLayerFixtures: Decodable {
     let gradcam: String?
     var testDescription: String { model }
   }
-  let input: String
   let models: [Model]
 
   static func folder() throws -> URL {
@@ -50,21 +51,25 @@ struct TransformerLayerFixtures: Decodable {
 
   static func array(_ path: String) throws -> NPYArray { try NPYFile.read(contentsOf: try folder().appendingPathComponent(path)) }
 
-  /// The model's network and the fixture image [1, 3, 224, 224].
+  /// The model's network and its fixture image [1, 3, H, W].
   static func model(_ model: Model) throws -> (Network, Tensor) {
     let network = try ONNXNetworkLoader.load(contentsOf: try folder().appendingPathComponent(model.file))
-    let input = try array(try load().input)
+    let input = try array(model.input)
     return (network, Tensor(shape: input.shape, values: input.values))
   }
 }
 
 @Suite("Transformers: the automatic layer on tiny Swin (timm, torchvision), ConvNeXt and LeViT", .serialized)
 struct TransformerLayerFixtureTests {
-  @Test("the fixture file lists the four tiny models, with Grad-CAM references for Swin and ConvNeXt")
+  @Test("the fixture file lists the five tiny models, with Grad-CAM references for Swin and ConvNeXt")
   func fixturesLoad() {
     let cases = TransformerLayerFixtures.cases
-    #expect(cases.map(\.model) == ["swin_timm_random", "swin_torchvision_random", "convnext_timm_random", "levit_timm_random"])
-    #expect(cases.filter { $0.gradcam != nil }.map(\.model) == ["swin_timm_random", "swin_torchvision_random", "convnext_timm_random"])
+    #expect(cases.map(\.model) == ["swin_timm_random", "swin_timm_wide_random", "swin_torchvision_random", "convnext_timm_random",
+                                   "levit_timm_random"])
+    #expect(cases.filter { $0.gradcam != nil }.map(\.model)
+            == ["swin_timm_random", "swin_timm_wide_random", "swin_torchvision_random", "convnext_timm_random"])
+    // The wide Swin's last stage: 70 tokens on 7 × 10, which a square reading would take for 6 + 8 × 8.
+    #expect(cases.first { $0.model == "swin_timm_wide_random" }?.maps == [1, 64, 7, 10])
   }
 
   @Test("the model loads and its logits match onnxruntime's", arguments: TransformerLayerFixtures.cases)

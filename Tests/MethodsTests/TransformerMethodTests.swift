@@ -182,6 +182,23 @@ struct TokenLayoutErrorTests {
     #expect(set.isEmpty)
   }
 
+  @Test("tokens of a merged stage read on the patch grid halved: a non-square input's Swin stage")
+  func mergedStageGrid() throws {
+    // Swin at 224 × 320: patch grid 56 × 80; the last stage holds 7 × 10 = 70 tokens, no prefix.
+    let last = try FeatureGrid.resolve("layers.3", shape: [1, 70, 8], tokens: nil, patchGrid: [56, 80], channelsLast: false)
+    #expect(last.prefix == 0)
+    #expect([last.height, last.width] == [7, 10] as [Int])
+    let third = try FeatureGrid.resolve("layers.2", shape: [1, 280, 8], tokens: nil, patchGrid: [56, 80], channelsLast: false)
+    #expect([third.height, third.width] == [14, 20] as [Int])
+    // A ViT's own grid still wins: 197 tokens on 14 × 14 patches are a class token and the grid.
+    let vit = try FeatureGrid.resolve("blocks.2", shape: [1, 197, 8], tokens: nil, patchGrid: [14, 14], channelsLast: false)
+    #expect(vit.prefix == 1)
+    #expect([vit.height, vit.width] == [14, 14] as [Int])
+    // Without the patch grid the square fallback would read 70 tokens as 6 prefix tokens and 8 × 8.
+    let guessed = try FeatureGrid.resolve("layers.3", shape: [1, 70, 8], tokens: nil, patchGrid: nil, channelsLast: false)
+    #expect(guessed.prefix == 6)
+  }
+
   @Test("the tokens setting parses a mapping and refuses unknown keys and bad grids")
   func tokensSetting() throws {
     let parsed = try TokenLayout(setting: .mapping(["prefix": .int(2), "grid": .list([.int(7), .int(7)])]))

@@ -51,8 +51,10 @@ public struct FeatureGrid: Sendable, Equatable, Codable {
     }
   }
 
-  /// The prefix and grid of T tokens: as set, else from the patch embedding (T − h·w prefix tokens, at most
-  /// 8), else the smallest prefix (0 to 8) that leaves a square.
+  /// The prefix and grid of T tokens: as set, else from the patch embedding's h × w grid or that grid
+  /// halved 1-5 times (T − h·w/4ᵏ prefix tokens, at most 8: hierarchical transformers such as Swin merge
+  /// 2 × 2 tokens per stage, so a 224 × 320 input's last stage is 7 × 10), else the smallest prefix
+  /// (0 to 8) that leaves a square.
   static func tokenGrid(_ name: String, count: Int, tokens: TokenLayout?, patchGrid: [Int]?) throws -> (Int, [Int]) {
     let hint = "set `tokens: {prefix: P, grid: [h, w]}` (P class/distillation/register tokens before an h × w grid)"
     if let grid = tokens?.grid {
@@ -64,8 +66,11 @@ public struct FeatureGrid: Sendable, Equatable, Codable {
       return (prefix, grid)
     }
     let prefixes = tokens?.prefix.map { [$0] } ?? Array(0...8)
-    if let patchGrid, patchGrid.count == 2, prefixes.contains(count - patchGrid[0] * patchGrid[1]) {
-      return (count - patchGrid[0] * patchGrid[1], patchGrid)
+    if let patchGrid, patchGrid.count == 2 {
+      for factor in [1, 2, 4, 8, 16, 32] where patchGrid[0] % factor == 0 && patchGrid[1] % factor == 0 {
+        let grid = [patchGrid[0] / factor, patchGrid[1] / factor]
+        if prefixes.contains(count - grid[0] * grid[1]) { return (count - grid[0] * grid[1], grid) }
+      }
     }
     for prefix in prefixes where prefix >= 0 && prefix < count {
       let side = Int(Double(count - prefix).squareRoot().rounded())
