@@ -174,21 +174,23 @@ final class ConvolutionPrimitives: @unchecked Sendable {
                                  padBegin: zip(k, g.padBegin).map { $0 - 1 - $1 }, padEnd: zip(k, g.padEnd).map { $0 - 1 - $1 },
                                  group: 1, sourceLayout: .native)
     guard prefersWinograd(gT) else { return nil }
-    let primitives = rewritten(.transposed) {
-      let (m, c, kh, kw) = (weights.shape[0], weights.shape[1], k[0], k[1])
-      var flipped = [Float](repeating: 0, count: weights.count)  // [C, M, kH, kW]
-      for out in 0..<m {
-        for channel in 0..<c {
-          for i in 0..<kh {
-            for j in 0..<kw {
-              flipped[((channel * m + out) * kh + i) * kw + j] = weights.values[((out * c + channel) * kh + (kh - 1 - i)) * kw + (kw - 1 - j)]
-            }
+    return (rewritten(.transposed) { Self.transposedFlipped(weights) }, gT)
+  }
+
+  /// W̃ [C, M, kH, kW] from W [M, C, kH, kW]: W̃[c, m, i, j] = W[m, c, kH − 1 − i, kW − 1 − j].
+  private static func transposedFlipped(_ w: Tensor) -> Tensor {
+    let (m, c, kh, kw) = (w.shape[0], w.shape[1], w.shape[2], w.shape[3])
+    var flipped = [Float](repeating: 0, count: w.count)
+    for out in 0..<m {
+      for channel in 0..<c {
+        for i in 0..<kh {
+          for j in 0..<kw {
+            flipped[((channel * m + out) * kh + i) * kw + j] = w.values[((out * c + channel) * kh + (kh - 1 - i)) * kw + (kw - 1 - j)]
           }
         }
       }
-      return Tensor(shape: [c, m, kh, kw], values: flipped)
     }
-    return (primitives, gT)
+    return Tensor(shape: [c, m, kh, kw], values: flipped)
   }
 
   /// Backward-data of a strided convolution over a few-channel plain input through its phases

@@ -113,16 +113,15 @@ public final class DNNLRuntime: @unchecked Sendable {
     return String(cString: name)
   }
 
-  /// Whether oneDNN's kernels use AVX-512 (core) on this machine (ISA values are feature bit masks).
   /// Whether oneDNN dispatches AVX2 kernels or better (its blocked jit backward-data kernels start there).
-  static var usesAVX2: Bool {
-    let avx2 = dnnl_cpu_isa_avx2.rawValue
-    return dnnl_get_effective_cpu_isa().rawValue & avx2 == avx2
-  }
+  static var usesAVX2: Bool { uses(dnnl_cpu_isa_avx2) }
 
-  static var usesAVX512Core: Bool {
-    let core = dnnl_cpu_isa_avx512_core.rawValue
-    return dnnl_get_effective_cpu_isa().rawValue & core == core
+  /// Whether oneDNN's kernels use AVX-512 (core) on this machine.
+  static var usesAVX512Core: Bool { uses(dnnl_cpu_isa_avx512_core) }
+
+  /// Whether the effective ISA includes `isa` (ISA values are feature bit masks).
+  private static func uses(_ isa: dnnl_cpu_isa_t) -> Bool {
+    dnnl_get_effective_cpu_isa().rawValue & isa.rawValue == isa.rawValue
   }
 
   /// The memory descriptor a primitive chose for one of its arguments (`dnnl_query_*_md`).
