@@ -41,8 +41,10 @@ struct FigureGeometryBuilder {
   let words: ReportWords
   static let panelGap = 8.0
   static let tileGap = 5.0
-  /// A lone picture is not blown up to the full text width.
-  static let maximumPanelHeight = 230.0
+  /// A row of one or two pictures is not blown up to the full text width: at most this tall, so two
+  /// such figures with their captions share an A4 page (at 230 pt each took 52 % of one, and a run of
+  /// short sections each with one left the pages 25-48 % empty and the figures a section late).
+  static let maximumPanelHeight = 180.0
 
   /// Lays out `box` in `width`, shrinking pictures until the whole figure fits `maxHeight`.
   func build(_ box: FigureBox, width: Double, maxHeight: Double) throws -> FigureGeometry {

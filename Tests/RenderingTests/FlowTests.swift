@@ -41,7 +41,7 @@ import Testing
   @Test func proseAfterAFigureThatDoesNotFitFillsThePageFirst() throws {
     let natural = try #require(try items([try figure("big", aspect: 0.5)]).first { $0.kind == "figure" }).height
     var checked = 0
-    for count in 10...24 {
+    for count in 4...60 {
       let (page, left) = try spaceLeft(after: count)
       guard left < natural * 0.8, left > 60 else { continue }
       let placed = try items(filler(count) + [try figure("big", aspect: 0.5)] + filler(12, prefix: "뒤"))

@@ -87,7 +87,7 @@ import Testing
     #expect(figures.count == 2)
     for placed in figures {
       #expect(placed.height <= bottom - top + 0.01, "figure \(placed.text) is \(placed.height) pt tall")
-      #expect(placed.height > 200, "figure \(placed.text) shrank to \(placed.height) pt")
+      #expect(placed.height > FigureGeometryBuilder.maximumPanelHeight, "figure \(placed.text) shrank to \(placed.height) pt")
     }
   }
 
